@@ -1,0 +1,59 @@
+"""What every command needs: the global options, opening the KB, reading shared options."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import typer  # noqa: TID251
+
+from tilbase.errors import InvalidInput
+
+if TYPE_CHECKING:
+    from tilbase.kb import KnowledgeBase
+
+__all__ = ["CliState", "open_kb", "parse_date_option", "show_warnings"]
+
+
+@dataclass
+class CliState:
+    """The global options, stored on the Typer context."""
+
+    config_path: Path | None = None
+    debug: bool = False
+    kb: KnowledgeBase | None = field(default=None, repr=False)
+
+
+def open_kb(ctx: typer.Context) -> KnowledgeBase:
+    """The KB chosen by the global options (opened once per command)."""
+    from tilbase.kb import KnowledgeBase
+
+    state = ctx.find_object(CliState) or CliState()
+    if state.kb is None:
+        state.kb = KnowledgeBase.open(state.config_path)
+    return state.kb
+
+
+def show_warnings(kb: KnowledgeBase) -> None:
+    """Print the KB's collected warnings on stderr, each once."""
+    if not kb.warnings:
+        return
+    from tilbase.render import warning
+
+    for message in dict.fromkeys(kb.warnings):
+        warning(message)
+    kb.warnings.clear()
+
+
+def parse_date_option(value: str | None, option: str) -> dt.date | None:
+    """Read a date option (ISO, ``today``, ``yesterday``...) or raise a one-line error."""
+    if value is None:
+        return None
+    from tilbase.dates import InvalidDate, parse_user_date
+
+    try:
+        return parse_user_date(value)
+    except InvalidDate as exc:
+        raise InvalidInput(f"{option}: {exc}") from None

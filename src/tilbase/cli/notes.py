@@ -1,0 +1,181 @@
+"""Commands that capture and browse notes: init, config, add, show, edit, rm, log."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Annotated
+
+import typer  # noqa: TID251
+
+from tilbase.cli.common import open_kb, parse_date_option, show_warnings
+
+__all__ = ["register"]
+
+
+def _stdin_is_terminal() -> bool:
+    return sys.stdin.isatty()
+
+
+def init(
+    folder: Annotated[
+        Path, typer.Argument(help="Folder for the new KB (created if missing).")
+    ] = Path("."),
+) -> None:
+    """Create a knowledge base: config.yaml, notes/ and a .gitignore for derived files."""
+    from tilbase.config import init_kb
+    from tilbase.render import info
+
+    config_path = init_kb(folder)
+    info(f"Created a knowledge base in {config_path.parent.resolve()}")
+    info(f"Add a note with: til --config {config_path} add 'what I learned'")
+
+
+def config(
+    ctx: typer.Context,
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
+) -> None:
+    """Show where the KB, its notes and its index are."""
+    from tilbase.render import print_json, print_plain
+
+    kb = open_kb(ctx)
+    cfg = kb.config
+    data = {
+        "root": str(cfg.root),
+        "config": str(cfg.config_path),
+        "notes_dir": str(cfg.notes_dir),
+        "index_dir": str(cfg.index_dir),
+        "state_dir": str(cfg.state_dir),
+        "editor": cfg.editor,
+        "date_order": cfg.date_order,
+        "notes": len(kb.notes()),
+    }
+    show_warnings(kb)
+    if as_json:
+        print_json(data)
+        return
+    width = max(len(key) for key in data)
+    for key, value in data.items():
+        print_plain(f"{key:<{width}}  {'' if value is None else value}")
+
+
+def add(
+    ctx: typer.Context,
+    text: Annotated[
+        str | None,
+        typer.Argument(help="The note. '-' or a pipe reads stdin; none opens $EDITOR."),
+    ] = None,
+    tags: Annotated[
+        list[str] | None, typer.Option("--tag", "-t", help="A tag (repeatable).")
+    ] = None,
+    title: Annotated[
+        str | None, typer.Option("--title", help="Title (default: first line or sentence).")
+    ] = None,
+    topic: Annotated[
+        str | None, typer.Option("--topic", help="Topic, e.g. 'Python/Packaging'.")
+    ] = None,
+    date: Annotated[
+        str | None, typer.Option("--date", help="Date: YYYY-MM-DD, 'today' or 'yesterday'.")
+    ] = None,
+) -> None:
+    """Capture a note and print its id."""
+    from tilbase.render import print_plain
+
+    note_date = parse_date_option(date, "--date")
+    kb = open_kb(ctx)
+    if text == "-" or (text is None and not _stdin_is_terminal()):
+        body = sys.stdin.read()
+    elif text is None:
+        from tilbase.editor import open_in_editor
+
+        body = kb.capture_with_editor(open_in_editor)
+    else:
+        body = text
+    note = kb.add(body, title=title, topic=topic, tags=tags or (), date=note_date)
+    show_warnings(kb)
+    print_plain(note.id)
+
+
+def show(
+    ctx: typer.Context,
+    note_id: Annotated[str, typer.Argument(metavar="ID", help="A note id or unique prefix.")],
+    as_json: Annotated[bool, typer.Option("--json", help="Print the note as JSON.")] = False,
+) -> None:
+    """Show a note: rendered on a terminal, the raw file in a pipe."""
+    from tilbase.render import print_json
+    from tilbase.render.notes import print_note
+    from tilbase.serialize import note_record
+
+    kb = open_kb(ctx)
+    note = kb.get(note_id)
+    show_warnings(kb)
+    if as_json:
+        print_json(note_record(note))
+        return
+    print_note(note, kb.store.read_text(note))
+
+
+def edit(
+    ctx: typer.Context,
+    note_id: Annotated[str, typer.Argument(metavar="ID", help="A note id or unique prefix.")],
+) -> None:
+    """Open a note in your editor."""
+    from tilbase.editor import open_in_editor
+    from tilbase.render import info
+
+    kb = open_kb(ctx)
+    note = kb.edit_path(note_id)
+    assert note.path is not None
+    open_in_editor(note.path, kb.config.editor)
+    updated = kb.after_edit(note)
+    show_warnings(kb)
+    info(f"Saved {updated.id}")
+
+
+def rm(
+    ctx: typer.Context,
+    note_id: Annotated[str, typer.Argument(metavar="ID", help="A note id or unique prefix.")],
+) -> None:
+    """Move a note to the trash (.tilbase/trash/); nothing is deleted."""
+    from tilbase.render import escape, info
+
+    kb = open_kb(ctx)
+    removed = kb.remove(note_id)
+    show_warnings(kb)
+    info(f"Moved {escape(removed.note.id)} to {escape(str(removed.trash_path))}")
+
+
+def log(
+    ctx: typer.Context,
+    since: Annotated[str | None, typer.Option("--since", help="Only notes on or after.")] = None,
+    until: Annotated[str | None, typer.Option("--until", help="Only notes on or before.")] = None,
+    limit: Annotated[
+        int | None, typer.Option("--limit", "-n", min=0, help="At most this many notes.")
+    ] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
+) -> None:
+    """List notes, newest first (undated notes last)."""
+    from tilbase.render import print_json
+    from tilbase.render.notes import print_note_list
+    from tilbase.serialize import note_listing
+
+    since_date = parse_date_option(since, "--since")
+    until_date = parse_date_option(until, "--until")
+    kb = open_kb(ctx)
+    notes = kb.log(since_date, until_date, limit)
+    show_warnings(kb)
+    if as_json:
+        print_json([note_listing(note) for note in notes])
+    else:
+        print_note_list(notes)
+
+
+def register(app: typer.Typer) -> None:
+    """Add this module's commands to the ``til`` app."""
+    app.command()(init)
+    app.command()(config)
+    app.command()(add)
+    app.command()(show)
+    app.command()(edit)
+    app.command()(rm)
+    app.command()(log)

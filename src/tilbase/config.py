@@ -1,0 +1,209 @@
+"""Finding and validating a knowledge base's ``config.yaml``.
+
+Discovery, first match wins: ``--config FILE`` · ``$TILBASE_CONFIG`` · the
+first ``config.yaml`` with a ``notes_dir`` key found walking up from the
+current folder · the default KB in the platform data folder (``$TILBASE_HOME``
+overrides that folder), created on first use.
+"""
+
+from __future__ import annotations
+
+import difflib
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, cast
+
+import yaml
+
+from tilbase.dates import DateOrder
+from tilbase.errors import ConfigError
+
+__all__ = [
+    "CONFIG_NAME",
+    "STATE_DIR_NAME",
+    "Config",
+    "default_kb_dir",
+    "find_config",
+    "init_kb",
+    "load_config",
+    "parse_config",
+]
+
+CONFIG_NAME = "config.yaml"
+STATE_DIR_NAME = ".tilbase"
+DEFAULT_CONFIG_TEXT = "# tilbase knowledge base\nnotes_dir: notes\n"
+
+_Loader: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+@dataclass(frozen=True)
+class _Key:
+    kind: type
+    help: str
+    choices: tuple[str, ...] = ()
+
+
+_KEYS: dict[str, _Key] = {
+    "notes_dir": _Key(str, "folder of the notes, relative to the config file"),
+    "index_dir": _Key(str, "where the search index lives (default .tilbase/index)"),
+    "editor": _Key(str, "command used by `til add` and `til edit`"),
+    "date_order": _Key(str, "order of slashed dates such as 03/04/2022", ("dmy", "mdy")),
+}
+
+
+@dataclass(frozen=True)
+class Config:
+    """A knowledge base's settings, with every path resolved."""
+
+    root: Path
+    config_path: Path
+    notes_dir: Path
+    state_dir: Path
+    index_dir: Path
+    editor: str | None = None
+    date_order: DateOrder = "dmy"
+
+    @property
+    def trash_dir(self) -> Path:
+        """Where ``til rm`` moves notes."""
+        return self.state_dir / "trash"
+
+
+def parse_config(text: str, source: str = CONFIG_NAME) -> dict[str, Any]:
+    """Validate a config file's text and return its settings.
+
+    Raises ``ConfigError`` naming ``source``, the line and the key for an
+    unknown key (with a "did you mean"), a value of the wrong type, or YAML
+    that does not parse.
+    """
+    try:
+        node = yaml.compose(text, Loader=_Loader)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        line = f":{mark.line + 1}" if mark is not None else ""
+        problem = getattr(exc, "problem", None) or "not valid YAML"
+        raise ConfigError(f"{source}{line}: {problem}") from None
+    if node is None:
+        return {}
+    if not isinstance(node, yaml.MappingNode):
+        raise ConfigError(f"{source}:1: expected 'key: value' settings such as 'notes_dir: notes'")
+    settings: dict[str, Any] = {}
+    for key_node, value_node in node.value:
+        key = str(key_node.value)
+        where = f"{source}:{key_node.start_mark.line + 1}"
+        spec = _KEYS.get(key)
+        if spec is None:
+            close = difflib.get_close_matches(key, _KEYS, n=1)
+            hint = f" (did you mean '{close[0]}'?)" if close else ""
+            known = ", ".join(_KEYS)
+            raise ConfigError(f"{where}: unknown key '{key}'{hint}; known keys: {known}")
+        value = yaml.load(yaml.serialize(value_node), Loader=_Loader)
+        if not isinstance(value, spec.kind) or (isinstance(value, str) and not value.strip()):
+            raise ConfigError(f"{where}: '{key}' must be a non-empty {spec.kind.__name__}")
+        if spec.choices and value not in spec.choices:
+            choices = " or ".join(spec.choices)
+            raise ConfigError(f"{where}: '{key}' must be {choices}, not '{value}'")
+        settings[key] = value
+    return settings
+
+
+def _resolve(root: Path, value: str) -> Path:
+    path = Path(os.path.expandvars(value)).expanduser()
+    return path if path.is_absolute() else root / path
+
+
+def load_config(path: Path) -> Config:
+    """Read, validate and resolve the config file at ``path``."""
+    try:
+        text = path.read_text(encoding="utf-8-sig")
+    except FileNotFoundError:
+        raise ConfigError(f"{path}: config file not found", "create one with `til init`") from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ConfigError(f"{path}: cannot read config ({exc})") from None
+    settings = parse_config(text, str(path))
+    return config_from_settings(path, settings)
+
+
+def config_from_settings(path: Path, settings: Mapping[str, Any]) -> Config:
+    """Build a ``Config`` from validated settings of the file at ``path``."""
+    root = path.resolve().parent
+    state_dir = root / STATE_DIR_NAME
+    notes_dir = _resolve(root, settings.get("notes_dir", "notes"))
+    index_setting = settings.get("index_dir")
+    index_dir = _resolve(root, index_setting) if index_setting else state_dir / "index"
+    return Config(
+        root=root,
+        config_path=path.resolve(),
+        notes_dir=notes_dir,
+        state_dir=state_dir,
+        index_dir=index_dir,
+        editor=settings.get("editor"),
+        date_order=cast(DateOrder, settings.get("date_order", "dmy")),
+    )
+
+
+def _has_notes_dir(path: Path) -> bool:
+    try:
+        data = yaml.load(path.read_text(encoding="utf-8-sig"), Loader=_Loader)
+    except (OSError, UnicodeDecodeError, yaml.YAMLError):
+        return False
+    return isinstance(data, dict) and "notes_dir" in data
+
+
+def default_kb_dir(env: Mapping[str, str] | None = None) -> Path:
+    """The folder of the user's default KB: ``$TILBASE_HOME`` or the platform data folder."""
+    env = os.environ if env is None else env
+    if env.get("TILBASE_HOME"):
+        return Path(env["TILBASE_HOME"]).expanduser()
+    from platformdirs import user_data_path
+
+    return user_data_path("tilbase", appauthor=False)
+
+
+def find_config(
+    explicit: Path | None = None,
+    env: Mapping[str, str] | None = None,
+    cwd: Path | None = None,
+) -> Path:
+    """Find the config file of the KB to use (see the module docstring for the order)."""
+    env = os.environ if env is None else env
+    for given, origin in ((explicit, "--config"), (env.get("TILBASE_CONFIG"), "$TILBASE_CONFIG")):
+        if not given:
+            continue
+        path = Path(given).expanduser()
+        if path.is_dir():
+            path = path / CONFIG_NAME
+        if not path.is_file():
+            raise ConfigError(f"{path}: config file not found (from {origin})")
+        return path
+    start = (cwd or Path.cwd()).resolve()
+    for folder in (start, *start.parents):
+        candidate = folder / CONFIG_NAME
+        if candidate.is_file() and _has_notes_dir(candidate):
+            return candidate
+    default = default_kb_dir(env) / CONFIG_NAME
+    if not default.is_file():
+        init_kb(default.parent)
+    return default
+
+
+def init_kb(folder: Path) -> Path:
+    """Create a KB in ``folder``: ``config.yaml``, ``notes/`` and a ``.gitignore`` for state.
+
+    Raises ``ConfigError`` when the folder already holds a config file.
+    """
+    config_path = folder / CONFIG_NAME
+    if config_path.exists():
+        raise ConfigError(f"{config_path}: a config file is already there; nothing was changed")
+    try:
+        (folder / "notes").mkdir(parents=True, exist_ok=True)
+        with open(config_path, "x", encoding="utf-8") as handle:
+            handle.write(DEFAULT_CONFIG_TEXT)
+        gitignore = folder / ".gitignore"
+        if not gitignore.exists():
+            gitignore.write_text(f"{STATE_DIR_NAME}/\n", encoding="utf-8")
+    except OSError as exc:
+        raise ConfigError(f"{folder}: cannot create a knowledge base here ({exc})") from None
+    return config_path

@@ -1,0 +1,81 @@
+"""Everything that draws on the terminal: the only package that imports Rich.
+
+Results go to stdout, messages to stderr. On a terminal output is styled with
+Rich (which honours ``NO_COLOR``); in a pipe it is plain text, one record per
+line, so ``grep``, ``cut`` and ``fzf`` work on it.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from functools import lru_cache
+from typing import Any
+
+from rich.console import Console
+from rich.markup import escape
+
+__all__ = [
+    "error",
+    "escape",
+    "info",
+    "is_terminal",
+    "print_json",
+    "print_plain",
+    "stderr_console",
+    "stdout_console",
+    "warning",
+]
+
+
+def is_terminal() -> bool:
+    """True when stdout is an interactive terminal (not a pipe or a file)."""
+    return sys.stdout.isatty()
+
+
+@lru_cache(maxsize=1)
+def _stderr_console(file_id: int) -> Console:
+    return Console(file=sys.stderr, highlight=False, soft_wrap=True)
+
+
+@lru_cache(maxsize=1)
+def _stdout_console(file_id: int) -> Console:
+    return Console(file=sys.stdout, highlight=False)
+
+
+def stdout_console() -> Console:
+    """The console for results (recreated when ``sys.stdout`` is swapped, as in tests)."""
+    return _stdout_console(id(sys.stdout))
+
+
+def stderr_console() -> Console:
+    """The console for messages (recreated when ``sys.stderr`` is swapped, as in tests)."""
+    return _stderr_console(id(sys.stderr))
+
+
+def error(message: str, hint: str | None = None) -> None:
+    """One line on stderr: ``error: message — hint``."""
+    line = f"[bold red]error:[/] {escape(message)}"
+    if hint:
+        line += f" [dim]— {escape(hint)}[/]"
+    stderr_console().print(line)
+
+
+def warning(message: str) -> None:
+    """One line on stderr: ``warning: message``."""
+    stderr_console().print(f"[yellow]warning:[/] {escape(message)}")
+
+
+def info(message: str) -> None:
+    """A progress or summary line on stderr (Rich markup allowed)."""
+    stderr_console().print(message)
+
+
+def print_plain(line: str = "") -> None:
+    """A line of data on stdout, exactly as given."""
+    sys.stdout.write(line + "\n")
+
+
+def print_json(data: Any) -> None:
+    """JSON on stdout, indented, UTF-8 kept readable."""
+    sys.stdout.write(json.dumps(data, ensure_ascii=False, indent=2) + "\n")
