@@ -133,14 +133,14 @@ class KnowledgeBase:
             body=body,
         )
         saved = self.store.add(note, taken_ids=(n.id for n in self.notes()))
-        self._changed()
+        self.notes_changed()
         return saved
 
     def remove(self, id_or_prefix: str) -> RemovedNote:
         """Move a note to the trash (``.tilbase/trash/``)."""
         note = self.get(id_or_prefix)
         trash_path = self.store.trash(note)
-        self._changed()
+        self.notes_changed()
         return RemovedNote(note, trash_path)
 
     def edit_path(self, id_or_prefix: str) -> Note:
@@ -150,11 +150,11 @@ class KnowledgeBase:
     def after_edit(self, note: Note) -> Note:
         """Re-read a note after its file was edited outside tilbase."""
         if note.path is None or not note.path.exists():
-            self._changed()
+            self.notes_changed()
             return note
         updated, warnings = self.store.read_file(note.path)
         self.warnings.extend(warnings)
-        self._changed()
+        self.notes_changed()
         return updated
 
     def capture_with_editor(self, open_editor: EditorRunner) -> str:
@@ -168,6 +168,6 @@ class KnowledgeBase:
         finally:
             path.unlink(missing_ok=True)
 
-    def _changed(self) -> None:
+    def notes_changed(self) -> None:
         """Forget cached notes after a write, and bring the search index up to date."""
         self._scan = None
