@@ -31,7 +31,7 @@ def _isolated_environment(
     monkeypatch.setenv("COLUMNS", "200")
     workdir = tmp_path_factory.mktemp("cwd")
     monkeypatch.chdir(workdir)
-    yield
+    return
 
 
 @pytest.fixture

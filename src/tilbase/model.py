@@ -42,7 +42,7 @@ _SAFE_ID = re.compile(r"[a-z0-9](?:[a-z0-9-]{0,98}[a-z0-9])?")
 _SLUG_JUNK = re.compile(r"[^a-z0-9]+")
 _TAG_SEPARATORS = re.compile(r"[\s_\-]+")
 _TAG_JUNK = re.compile(r"[^\w\-+.]")
-_URL = re.compile(r"""https?://[^\s<>"'`\])]+(?:\([^\s<>"'`)]*\)[^\s<>"'`\])]*)*""")
+_URL = re.compile(r"""https?://[^\s<>"'`()\[\]]+(?:\([^\s<>"'`()]*\)[^\s<>"'`()\[\]]*)*""")
 _URL_TRAILING_PUNCTUATION = ".,;:!?*_~"
 
 
@@ -186,8 +186,5 @@ def extract_links(body: str) -> tuple[str, ...]:
     """Find the http(s) URLs in a Markdown body, in order of first appearance."""
     seen: dict[str, None] = {}
     for match in _URL.finditer(body):
-        url = match.group(0).rstrip(_URL_TRAILING_PUNCTUATION)
-        if url.count("(") < url.count(")") and url.endswith(")"):
-            url = url[:-1]
-        seen.setdefault(url, None)
+        seen.setdefault(match.group(0).rstrip(_URL_TRAILING_PUNCTUATION), None)
     return tuple(seen)

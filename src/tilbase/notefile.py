@@ -39,7 +39,21 @@ __all__ = [
     "split_frontmatter",
 ]
 
-_Loader: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+_BaseLoader: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+class _Loader(_BaseLoader):  # type: ignore[valid-type,misc]
+    """The safe (C) loader, except that timestamps stay strings.
+
+    PyYAML turns ``date: 2023-02-30`` into an exception that would lose the
+    whole frontmatter; as a string, ``coerce_date`` reports just that date.
+    """
+
+
+_Loader.add_constructor(
+    "tag:yaml.org,2002:timestamp",
+    lambda loader, node: loader.construct_scalar(node),
+)
 _Dumper: type[yaml.SafeDumper] = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
 
 _OPEN = re.compile(r"\A---[ \t]*\r?\n")
@@ -90,17 +104,22 @@ def split_frontmatter(text: str) -> FrontmatterSplit:
 def load_yaml_mapping(fm_text: str) -> dict[str, Any]:
     """Parse a frontmatter block; raises ``ValueError`` when it is not a YAML mapping."""
     try:
-        data = yaml.load(fm_text, Loader=_Loader)
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        where = f"line {mark.line + 1}: " if mark is not None else ""
-        problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
-        raise ValueError(f"{where}{problem}") from None
+        data = yaml.load(fm_text, Loader=_Loader)  # a safe loader
+    except (yaml.YAMLError, ValueError, TypeError) as exc:
+        raise ValueError(_yaml_problem(exc)) from None
     if data is None:
         return {}
     if not isinstance(data, dict):
         raise ValueError("frontmatter is not a mapping of keys to values")
     return {str(k): v for k, v in data.items()}
+
+
+def _yaml_problem(exc: Exception) -> str:
+    """One line saying what is wrong with some YAML, and where."""
+    mark = getattr(exc, "problem_mark", None)
+    where = f"line {mark.line + 1}: " if mark is not None else ""
+    problem = getattr(exc, "problem", None) or (str(exc).splitlines() or ["invalid YAML"])[0]
+    return f"{where}{problem}"
 
 
 def date_from_path(rel_path: str) -> dt.date | None:
@@ -295,7 +314,7 @@ def set_frontmatter_key(text: str, key: str, value: Any) -> str:
     try:
         node = yaml.compose(fm_text, Loader=_Loader)
     except yaml.YAMLError as exc:
-        raise ValueError(str(exc).splitlines()[0]) from None
+        raise ValueError(_yaml_problem(exc)) from None
     if node is None:
         return (
             text[:fm_start]

@@ -65,6 +65,7 @@ def clean_title(text: str) -> str:
     title = text.replace(_BOM, "").replace("\r", " ")
     title = _HEADING_MARKS.sub("", title.strip())
     title = _BLOCK_MARKS.sub("", title)
+    title = _ESCAPE.sub(r"\1", title)
     title = _LINK.sub(r"\1", title)
     title = _REF_LINK.sub(r"\1", title)
     title = _BRACKETS.sub(lambda m: m.group(1) if m.group(1) is not None else m.group(2), title)
@@ -72,7 +73,6 @@ def clean_title(text: str) -> str:
     title = title.replace("`", "")
     title = _DOUBLE_MARKS.sub("", title)
     title = _SINGLE_EMPHASIS.sub("", title)
-    title = _ESCAPE.sub(r"\1", title)
     return _SPACES.sub(" ", title).strip()
 
 

@@ -1,0 +1,178 @@
+"""Notes on disk: atomic writes, no overwrite, trash, scanning with a cache."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+from pathlib import Path
+
+import pytest
+
+from tilbase.config import Config, load_config
+from tilbase.errors import AmbiguousId, NoteExists, NoteNotFound
+from tilbase.model import Note
+from tilbase.store import NoteStore, atomic_write
+
+
+@pytest.fixture
+def config(kb_dir: Path) -> Config:
+    return load_config(kb_dir / "config.yaml")
+
+
+@pytest.fixture
+def store(config: Config) -> NoteStore:
+    return NoteStore(config)
+
+
+def _note(title: str, day: int | None = 1, **kw: object) -> Note:
+    date = dt.date(2023, 2, day) if day else None
+    return Note(id="", title=title, date=date, body=f"{title}\n", **kw)  # type: ignore[arg-type]
+
+
+def test_atomic_write_leaves_no_temp_files(tmp_path: Path) -> None:
+    target = tmp_path / "a.md"
+    atomic_write(target, "one\r\n", overwrite=False)
+    atomic_write(target, "two\n", overwrite=True)
+    assert target.read_bytes() == b"two\n"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["a.md"]
+
+
+def test_atomic_write_never_overwrites_unless_asked(tmp_path: Path) -> None:
+    target = tmp_path / "a.md"
+    target.write_text("precious")
+    with pytest.raises(NoteExists, match="already exists"):
+        atomic_write(target, "new", overwrite=False)
+    assert target.read_text() == "precious"
+    assert [p.name for p in tmp_path.iterdir()] == ["a.md"]
+
+
+def test_a_failed_write_keeps_the_old_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    target = tmp_path / "a.md"
+    target.write_text("old")
+
+    def crash(*_args: object) -> None:
+        raise OSError("disk full")
+
+    monkeypatch.setattr(os, "replace", crash)
+    with pytest.raises(OSError, match="disk full"):
+        atomic_write(target, "new", overwrite=True)
+    assert target.read_text() == "old"
+    assert [p.name for p in tmp_path.iterdir()] == ["a.md"]
+
+
+def test_add_writes_a_canonical_file_named_by_id(store: NoteStore, config: Config) -> None:
+    saved = store.add(_note("Hello World", tags=("Git",)))
+    assert saved.id == "2023-02-01-hello-world"
+    assert saved.path == config.notes_dir / "2023-02-01-hello-world.md"
+    assert saved.path.read_text() == (
+        "---\nid: 2023-02-01-hello-world\ntitle: Hello World\ndate: 2023-02-01\n"
+        "tags: [git]\n---\nHello World\n"
+    )
+
+
+def test_add_never_overwrites_and_picks_the_next_free_id(store: NoteStore, config: Config) -> None:
+    squatter = config.notes_dir / "2023-02-01-same.md"
+    squatter.write_text("hand-written, no frontmatter\n")
+    first = store.add(_note("Same"), taken_ids=["2023-02-01-same"])
+    second = store.add(_note("Same"), taken_ids=["2023-02-01-same", first.id])
+    assert (first.id, second.id) == ("2023-02-01-same-2", "2023-02-01-same-3")
+    assert squatter.read_text() == "hand-written, no frontmatter\n"
+
+
+def test_add_skips_a_file_name_taken_on_disk_even_if_not_in_taken_ids(store: NoteStore) -> None:
+    first = store.add(_note("Twice"))
+    second = store.add(_note("Twice"))
+    assert first.id != second.id
+
+
+def test_scan_reads_every_md_file_and_skips_hidden_ones(store: NoteStore, config: Config) -> None:
+    store.add(_note("One"))
+    (config.notes_dir / "sub").mkdir()
+    (config.notes_dir / "sub" / "2023-01-05.md").write_text("daily\n")
+    (config.notes_dir / ".obsidian").mkdir()
+    (config.notes_dir / ".obsidian" / "x.md").write_text("hidden\n")
+    (config.notes_dir / ".#lock.md").write_text("editor lock\n")
+    (config.notes_dir / "image.png").write_bytes(b"\x89PNG")
+    scan = store.scan()
+    assert list(scan.stats) == ["2023-02-01-one.md", "sub/2023-01-05.md"]
+    daily = scan.by_path()["sub/2023-01-05.md"]
+    assert (daily.id, daily.date, daily.title) == ("2023-01-05", dt.date(2023, 1, 5), "daily")
+
+
+def test_scan_uses_the_catalog_and_sees_outside_edits(store: NoteStore, config: Config) -> None:
+    saved = store.add(_note("Cached"))
+    assert store.scan().notes[0].title == "Cached"
+    assert (config.state_dir / "catalog.json").exists()
+    assert saved.path is not None
+    text = saved.path.read_text().replace("title: Cached", "title: Edited outside")
+    saved.path.write_text(text)
+    os.utime(saved.path, ns=(1, 1))
+    assert store.scan().notes[0].title == "Edited outside"
+
+
+def test_a_corrupt_catalog_is_ignored(store: NoteStore, config: Config) -> None:
+    store.add(_note("Survives"))
+    config.state_dir.mkdir(exist_ok=True)
+    (config.state_dir / "catalog.json").write_text("{not json")
+    assert [n.title for n in store.scan().notes] == ["Survives"]
+
+
+def test_duplicate_ids_are_made_unique_with_a_warning(store: NoteStore, config: Config) -> None:
+    for name in ("a.md", "b.md"):
+        (config.notes_dir / name).write_text("---\nid: same\n---\nbody\n")
+    scan = store.scan()
+    assert [n.id for n in scan.notes] == ["same", "same-2"]
+    assert scan.warnings == [
+        "b.md:1: id 'same' is also used by a.md; using 'same-2' for this file until one of them is changed"
+    ]
+
+
+def test_resolve_exact_prefix_ambiguous_unknown(store: NoteStore) -> None:
+    notes = [Note(id=i, title=i) for i in ("2023-01-01-git", "2023-01-01-github", "abc")]
+    assert store.resolve(notes, "abc").id == "abc"
+    assert store.resolve(notes, "AB").id == "abc"
+    assert store.resolve(notes, "2023-01-01-git").id == "2023-01-01-git"
+    with pytest.raises(AmbiguousId, match="'2023' matches 2 notes"):
+        store.resolve(notes, "2023")
+    with pytest.raises(NoteNotFound, match="no note has id 'zzz'"):
+        store.resolve(notes, "zzz")
+
+
+def test_trash_moves_the_file_and_never_overwrites_trash(store: NoteStore, config: Config) -> None:
+    first = store.add(_note("Gone"))
+    trashed = store.trash(first)
+    assert trashed == config.trash_dir / "2023-02-01-gone.md"
+    assert first.path is not None
+    assert not first.path.exists()
+    second = store.add(_note("Gone"))
+    trashed_again = store.trash(second)
+    assert trashed_again != trashed
+    assert trashed.exists()
+    assert trashed_again.exists()
+
+
+def test_set_tags_changes_only_the_tags_line(store: NoteStore, config: Config) -> None:
+    path = config.notes_dir / "hand.md"
+    original = "---\ntitle: Hand\nlayout: post\ntags:\n- a\n# a comment\n---\nBody #inline\n"
+    path.write_text(original)
+    note = store.scan().notes[0]
+    updated = store.set_tags(note, ["a", "b"])
+    assert path.read_text() == original.replace("tags:\n- a\n# a comment\n", "tags: [a, b]\n")
+    assert updated.tags == ("a", "b", "inline")
+
+
+def test_rewrite_keeps_unknown_frontmatter_keys(store: NoteStore, config: Config) -> None:
+    path = config.notes_dir / "post.md"
+    path.write_text("---\nid: post\ntitle: Post\nlayout: post\n---\nold\n")
+    note = store.scan().notes[0]
+    store.rewrite(note.with_changes(body="new\n"))
+    assert path.read_text() == "---\nid: post\ntitle: Post\ntags: []\nlayout: post\n---\nnew\n"
+
+
+def test_binary_and_legacy_files_are_read_with_warnings(store: NoteStore, config: Config) -> None:
+    (config.notes_dir / "bin.md").write_bytes(b"\x00\x01\x02")
+    (config.notes_dir / "old.md").write_bytes("café".encode("cp1252"))
+    scan = store.scan()
+    assert [n.body for n in scan.notes] == ["", "café"]
+    assert any(w.startswith("bin.md:1: binary") for w in scan.warnings)
+    assert any(w.startswith("old.md:1: not valid UTF-8") for w in scan.warnings)
