@@ -7,7 +7,6 @@ from collections.abc import Sequence
 from rich.markdown import Markdown
 from rich.markup import escape
 from rich.rule import Rule
-from rich.table import Table
 
 from tilbase.model import Note
 from tilbase.render import is_terminal, print_plain, stdout_console
@@ -21,29 +20,38 @@ def _date_text(note: Note) -> str:
 
 def note_header(note: Note) -> str:
     """A one-line description: date, topic and tags, with Rich markup."""
-    parts = [f"[cyan]{_date_text(note)}[/]"]
+    meta = _meta_markup(note)
+    return f"[cyan]{_date_text(note)}[/]" + (f"  {meta}" if meta else "")
+
+
+def print_note_list(notes: Sequence[Note]) -> None:
+    """A list of notes: two styled lines each on a terminal, ``date<TAB>id<TAB>title`` in a pipe."""
+    if not is_terminal():
+        for note in notes:
+            print_plain(f"{_date_text(note)}\t{note.id}\t{note.title}")
+        return
+    console = stdout_console()
+    indent = " " * 12
+    for note in notes:
+        console.print(f"[cyan]{_date_text(note):<10}[/]  [bold]{escape(note.title)}[/]")
+        meta_plain = "  ".join(filter(None, [note.topic, " ".join(f"#{t}" for t in note.tags)]))
+        meta = _meta_markup(note)
+        if not meta:
+            console.print(f"{indent}[dim]{escape(note.id)}[/]")
+        elif len(indent) + len(note.id) + 2 + len(meta_plain) <= console.width:
+            console.print(f"{indent}[dim]{escape(note.id)}[/]  {meta}")
+        else:
+            console.print(f"{indent}[dim]{escape(note.id)}[/]")
+            console.print(f"{indent}{meta}")
+
+
+def _meta_markup(note: Note) -> str:
+    parts = []
     if note.topic:
         parts.append(f"[magenta]{escape(note.topic)}[/]")
     if note.tags:
         parts.append(" ".join(f"[green]#{escape(tag)}[/]" for tag in note.tags))
     return "  ".join(parts)
-
-
-def print_note_list(notes: Sequence[Note]) -> None:
-    """A list of notes: a table on a terminal, ``date<TAB>id<TAB>title`` lines in a pipe."""
-    if not is_terminal():
-        for note in notes:
-            print_plain(f"{_date_text(note)}\t{note.id}\t{note.title}")
-        return
-    table = Table(box=None, show_header=False, pad_edge=False, expand=False)
-    table.add_column("date", style="cyan", no_wrap=True)
-    table.add_column("id", style="dim", overflow="fold")
-    table.add_column("title", style="bold")
-    table.add_column("tags", style="green")
-    for note in notes:
-        tags = " ".join(f"#{tag}" for tag in note.tags)
-        table.add_row(_date_text(note), note.id, escape(note.title), escape(tags))
-    stdout_console().print(table)
 
 
 def print_note(note: Note, raw_text: str) -> None:
