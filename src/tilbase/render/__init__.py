@@ -2,7 +2,8 @@
 
 Results go to stdout, messages to stderr. On a terminal output is styled with
 Rich (which honours ``NO_COLOR``); in a pipe it is plain text, one record per
-line, so ``grep``, ``cut`` and ``fzf`` work on it.
+line, so ``grep``, ``cut`` and ``fzf`` work on it. Rich is imported only when
+something is drawn with it, so plain output in a pipe starts faster.
 """
 
 from __future__ import annotations
@@ -10,10 +11,10 @@ from __future__ import annotations
 import json
 import sys
 from functools import lru_cache
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from rich.console import Console
-from rich.markup import escape
+if TYPE_CHECKING:
+    from rich.console import Console
 
 __all__ = [
     "error",
@@ -33,13 +34,24 @@ def is_terminal() -> bool:
     return sys.stdout.isatty()
 
 
+def escape(text: str) -> str:
+    """Escape text so Rich prints it literally (square brackets included)."""
+    from rich.markup import escape as rich_escape
+
+    return rich_escape(text)
+
+
 @lru_cache(maxsize=1)
 def _stderr_console(file_id: int) -> Console:
+    from rich.console import Console
+
     return Console(file=sys.stderr, highlight=False, soft_wrap=True)
 
 
 @lru_cache(maxsize=1)
 def _stdout_console(file_id: int) -> Console:
+    from rich.console import Console
+
     return Console(file=sys.stdout, highlight=False)
 
 

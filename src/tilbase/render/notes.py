@@ -4,12 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from rich.markdown import Markdown
-from rich.markup import escape
-from rich.rule import Rule
-
 from tilbase.model import Note
-from tilbase.render import is_terminal, print_plain, stdout_console
+from tilbase.render import escape, is_terminal, print_plain, stdout_console
 
 __all__ = ["note_header", "print_note", "print_note_list"]
 
@@ -59,6 +55,9 @@ def print_note(note: Note, raw_text: str) -> None:
     if not is_terminal():
         print_plain(raw_text.rstrip("\n"))
         return
+    from rich.markdown import Markdown
+    from rich.rule import Rule
+
     console = stdout_console()
     console.print(f"[bold]{escape(note.title)}[/]")
     console.print(note_header(note) + f"  [dim]{escape(note.id)}[/]")
