@@ -234,10 +234,9 @@ def test_rename_frontmatter_and_prose_hashtags_never_code(kb: KnowledgeBase) -> 
     plan = rename_tag(kb, "lang", "language")
     assert [c.note.id for c in plan.changes] == ["a"]
     assert plan.hashtags_renamed == 3
-    expected_body = (
-        HASHTAG_BODY.replace("I use #lang and #lang/python", "I use #language and #language/python")
-        .replace("End #Lang.", "End #language.")
-    )
+    expected_body = HASHTAG_BODY.replace(
+        "I use #lang and #lang/python", "I use #language and #language/python"
+    ).replace("End #Lang.", "End #language.")
     assert path.read_text() == "---\nid: a\ntags: [language, other]\n---\n" + expected_body
     assert kb.get("a").tags == ("language", "other", "language/python")
 
@@ -273,9 +272,7 @@ def test_rename_only_a_child(kb: KnowledgeBase) -> None:
 def test_rename_keeps_every_other_byte(kb: KnowledgeBase) -> None:
     path = write(kb, "messy.md", MESSY)
     rename_tag(kb, "alpha", "omega")
-    expected = MESSY.replace(
-        "tags:\n  - alpha\n  - Beta Gamma\n", "tags: [omega, beta-gamma]\n"
-    )
+    expected = MESSY.replace("tags:\n  - alpha\n  - Beta Gamma\n", "tags: [omega, beta-gamma]\n")
     assert path.read_bytes() == expected.encode("utf-8")
 
 

@@ -41,7 +41,8 @@ def sample(notes_dir: Path) -> dict[str, Path]:
         "theory": put(
             notes_dir,
             "th.md",
-            "---\nid: 2023-02-14-lifelong\ntitle: Lifelong\ntags: [theory]\n---\n```\n#theory\n```\n",
+            "---\nid: 2023-02-14-lifelong\ntitle: Lifelong\ntags: [theory]\n---\n"
+            "```\n#theory\n```\n",
         ),
     }
 

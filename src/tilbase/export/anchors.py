@@ -24,7 +24,12 @@ _NOT_SLUG = re.compile(r"[^\w\- ]")
 
 
 def github_slug(text: str) -> str:
-    """The anchor GitHub derives from a heading's text (before de-duplication)."""
+    """The anchor GitHub derives from a heading's text (before de-duplication).
+
+    Markup is stripped the way ``clean_title`` does it, which also folds a
+    run of spaces into one (GitHub would keep ``--``); headings tilbase
+    writes never hold such runs.
+    """
     return _NOT_SLUG.sub("", clean_title(text).lower()).replace(" ", "-")
 
 
