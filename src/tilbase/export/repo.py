@@ -51,8 +51,8 @@ def topic_folder(topic: str | None) -> str:
     segments = []
     for part in topic.split("/"):
         lowered = part.strip().lower()
-        if not lowered:
-            continue
+        if not any(char.isalnum() for char in lowered):
+            continue  # "..", "-", "": nothing to name a folder after
         is_safe = _SAFE_SEGMENT.fullmatch(lowered) and not lowered.endswith(".")
         segments.append(lowered if is_safe else slugify(lowered))
     return "/".join(segments) or MISC_FOLDER
