@@ -114,7 +114,7 @@ TRICKY_TITLES = [
 ]
 
 segment = st.text(
-    alphabet=st.characters(blacklist_categories=("Cs",), blacklist_characters="/"),
+    alphabet=st.characters(blacklist_characters="/"),
     min_size=1,
     max_size=12,
 )
