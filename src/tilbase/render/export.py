@@ -4,10 +4,8 @@ from __future__ import annotations
 
 import sys
 
-from rich.markup import escape
-
 from tilbase.export import ExportOutcome
-from tilbase.render import info, warning
+from tilbase.render import escape, info, warning
 
 __all__ = ["print_export_outcome"]
 

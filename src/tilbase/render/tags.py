@@ -4,10 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from rich.markup import escape
-from rich.table import Table
-
-from tilbase.render import info, is_terminal, print_json, print_plain, stdout_console
+from tilbase.render import escape, info, is_terminal, print_json, print_plain, stdout_console
 from tilbase.tags import NoteRename, RenamePlan, TagCount, TagEdit
 
 __all__ = ["print_rename", "print_tag_edit", "print_tag_list", "tag_list_json"]
@@ -33,6 +30,8 @@ def print_tag_list(counts: Sequence[TagCount], *, as_json: bool = False) -> None
         for item in counts:
             print_plain(f"{item.total}\t{item.tag}")
         return
+    from rich.table import Table
+
     table = Table(box=None, show_header=False, pad_edge=False, expand=False)
     table.add_column("total", justify="right", style="cyan", no_wrap=True)
     table.add_column("tag", style="green")
