@@ -154,6 +154,19 @@ def test_output_to_a_folder_for_markdown_is_refused(run: Run, sample: None, tmp_
     assert "is a folder" in result.stderr
 
 
+@pytest.mark.parametrize(
+    ("args", "inside"), [(["-o"], "notes/all.md"), (["-f", "repo", "-o"], "notes")]
+)
+def test_export_into_the_notes_folder_is_refused(
+    run: Run, sample: None, kb_dir: Path, args: list[str], inside: str
+) -> None:
+    before = sorted(p.name for p in (kb_dir / "notes").rglob("*"))
+    result = run("export", *args, str(kb_dir / inside))
+    assert result.exit_code == 1
+    assert "is inside the KB's notes folder" in result.stderr
+    assert sorted(p.name for p in (kb_dir / "notes").rglob("*")) == before
+
+
 def test_repo_needs_an_output_folder(run: Run, sample: None) -> None:
     result = run("export", "--format", "repo")
     assert result.exit_code == 1

@@ -105,6 +105,8 @@ def export_notes(
             f"--format {exporter.name} writes a folder; give one with -o DIR",
             f"e.g. til export --format {exporter.name} -o til/",
         )
+    if request.output is not None:
+        _refuse_inside_notes(request.output, kb.config.notes_dir)
     notes = select_notes(kb, request.note_filter, query_matcher)
     outcome = ExportOutcome(notes, output=request.output)
     if exporter.folder and not notes:
@@ -120,3 +122,14 @@ def export_notes(
     else:
         write_document(request.output, result.text or "", force=request.force)
     return outcome
+
+
+def _refuse_inside_notes(output: Path, notes_dir: Path) -> None:
+    """Every file under the notes folder is a note: an export there would become notes."""
+    target, notes = output.resolve(), notes_dir.resolve()
+    if target == notes or notes in target.parents:
+        raise ExportFailed(
+            f"{output}: is inside the KB's notes folder, where every file is a note; "
+            "nothing was written",
+            "export somewhere else, e.g. -o ~/til-export",
+        )

@@ -71,6 +71,27 @@ def document_anchors(text: str) -> dict[int, str]:
     return found
 
 
+_FENCE_LINE = re.compile(r"^ {0,3}(`{3,}|~{3,})([^\n]*)$", re.M)
+
+
+def _maybe_open(body: str) -> bool:
+    """A quick line scan: False when every top-level fence is plainly closed.
+
+    Only bodies this scan cannot vouch for are parsed with markdown-it, which
+    keeps a large export fast.
+    """
+    open_fence: str | None = None
+    for match in _FENCE_LINE.finditer(body):
+        fence, rest = match.group(1), match.group(2)
+        if open_fence is None:
+            if fence[0] == "`" and "`" in rest:
+                return True  # not a fence opener after all: let the parser decide
+            open_fence = fence
+        elif fence[0] == open_fence[0] and len(fence) >= len(open_fence) and not rest.strip():
+            open_fence = None
+    return open_fence is not None
+
+
 def unclosed_fence(body: str) -> str | None:
     """The closing fence a body needs when it leaves a top-level code fence open, else None.
 
@@ -78,6 +99,8 @@ def unclosed_fence(body: str) -> str | None:
     document is rendered.
     """
     if "```" not in body and "~~~" not in body:
+        return None
+    if not _maybe_open(body):
         return None
     tokens = _block_parser().parse(body)
     fences = [t for t in tokens if t.type == "fence" and t.level == 0 and t.map is not None]
