@@ -59,6 +59,8 @@ def files_of(notes: list[Note]) -> dict[str, str]:
         ("C++", "c"),
         ("../etc", "etc"),
         (".hidden", "hidden"),
+        ("node.js", "node-js"),
+        ("git/rebase.md", "git/rebase-md"),
         ("日本", "note"),
     ],
 )

@@ -10,7 +10,8 @@ The layout of the well-known one-file-per-TIL repositories::
 
 Folder names are the topic's levels in lower case, kept as they are when
 they are already safe names (``react_native``), slugified otherwise
-(``Neural Networks`` -> ``neural-networks``). File names are the slug of the
+(``Neural Networks`` -> ``neural-networks``, ``node.js`` -> ``node-js``: no
+dots, so a folder can never look like a note file). File names are the slug of the
 title; when two notes of a folder share one, the older note keeps it and
 the newer gets ``-2``, ``-3``... so adding a note never renames another.
 """
@@ -32,7 +33,7 @@ MISC_FOLDER = "misc"
 README = "README.md"
 DEFAULT_TITLE = "TIL"
 
-_SAFE_SEGMENT = re.compile(r"[a-z0-9][a-z0-9._-]*")
+_SAFE_SEGMENT = re.compile(r"[a-z0-9][a-z0-9_-]*")
 _LEADING_BLANK_LINES = re.compile(r"\A(?:[ \t]*\r?\n)+")
 _H1 = re.compile(r"\A[ ]{0,3}#[ \t]+(?P<text>[^\r\n]*)(?:\r?\n|\Z)")
 
@@ -53,8 +54,7 @@ def topic_folder(topic: str | None) -> str:
         lowered = part.strip().lower()
         if not any(char.isalnum() for char in lowered):
             continue  # "..", "-", "": nothing to name a folder after
-        is_safe = _SAFE_SEGMENT.fullmatch(lowered) and not lowered.endswith(".")
-        segments.append(lowered if is_safe else slugify(lowered))
+        segments.append(lowered if _SAFE_SEGMENT.fullmatch(lowered) else slugify(lowered))
     return "/".join(segments) or MISC_FOLDER
 
 
