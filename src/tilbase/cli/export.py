@@ -1,0 +1,93 @@
+"""The ``til export`` command."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+from pathlib import Path
+from typing import Annotated
+
+import typer  # noqa: TID251
+
+from tilbase.cli.common import open_kb, parse_date_option, show_warnings
+
+__all__ = ["register"]
+
+
+class ExportFormat(StrEnum):
+    """The formats of ``til export``."""
+
+    MARKDOWN = "markdown"
+    REPO = "repo"
+    JSON = "json"
+
+
+class GroupBy(StrEnum):
+    """The sections of a Markdown export."""
+
+    DATE = "date"
+    TOPIC = "topic"
+    TAG = "tag"
+    NONE = "none"
+
+
+def export(
+    ctx: typer.Context,
+    query: Annotated[
+        str | None, typer.Argument(metavar="QUERY", help="Only notes matching these words.")
+    ] = None,
+    tags: Annotated[
+        list[str] | None,
+        typer.Option("--tag", "-t", help="Only notes with this tag or one below it (repeatable)."),
+    ] = None,
+    topic: Annotated[
+        str | None, typer.Option("--topic", help="Only notes in this topic or below it.")
+    ] = None,
+    since: Annotated[str | None, typer.Option("--since", help="Only notes on or after.")] = None,
+    until: Annotated[str | None, typer.Option("--until", help="Only notes on or before.")] = None,
+    format_name: Annotated[
+        ExportFormat,
+        typer.Option(
+            "--format",
+            "-f",
+            help="markdown: one document; repo: a TIL repository folder; json: one array.",
+        ),
+    ] = ExportFormat.MARKDOWN,
+    group_by: Annotated[
+        GroupBy, typer.Option("--group-by", help="Sections of a markdown export.")
+    ] = GroupBy.DATE,
+    output: Annotated[
+        Path | None,
+        typer.Option("--output", "-o", help="File (or folder for repo); stdout when absent."),
+    ] = None,
+    force: Annotated[
+        bool, typer.Option("--force", help="Replace an existing output file.")
+    ] = False,
+) -> None:
+    """Export notes as Markdown that re-imports, a TIL repository, or JSON."""
+    from tilbase.export import ExportOptions, ExportRequest, export_notes
+    from tilbase.filters import NoteFilter
+    from tilbase.render.export import print_export_outcome
+
+    note_filter = NoteFilter(
+        query=query,
+        tags=tuple(tags or ()),
+        topic=topic,
+        since=parse_date_option(since, "--since"),
+        until=parse_date_option(until, "--until"),
+    )
+    request = ExportRequest(
+        note_filter=note_filter,
+        format=format_name.value,
+        options=ExportOptions(group_by=group_by.value),
+        output=output,
+        force=force,
+    )
+    kb = open_kb(ctx)
+    outcome = export_notes(kb, request)
+    show_warnings(kb)
+    print_export_outcome(outcome, format_name.value)
+
+
+def register(app: typer.Typer) -> None:
+    """Add ``til export`` to the ``til`` app."""
+    app.command()(export)

@@ -1,0 +1,103 @@
+"""The ``til tag`` sub-app: add, rm, list, rename."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+from typing import Annotated
+
+import typer  # noqa: TID251
+
+from tilbase.cli.common import open_kb, show_warnings
+
+__all__ = ["register"]
+
+tag_app = typer.Typer(
+    name="tag",
+    help="Add, remove, list and rename tags.",
+    no_args_is_help=True,
+    rich_markup_mode=None,
+)
+
+
+class TagSort(StrEnum):
+    """The orders of ``til tag list``."""
+
+    COUNT = "count"
+    NAME = "name"
+
+
+_ID = typer.Argument(metavar="ID", help="A note id or unique prefix.")
+
+
+@tag_app.command("add")
+def add(
+    ctx: typer.Context,
+    note_id: Annotated[str, _ID],
+    tags: Annotated[list[str], typer.Argument(metavar="TAG...", help="Tags to add.")],
+) -> None:
+    """Add tags to a note's frontmatter (the rest of the file is left byte for byte)."""
+    from tilbase.render.tags import print_tag_edit
+    from tilbase.tags import add_tags
+
+    kb = open_kb(ctx)
+    edit = add_tags(kb, note_id, tags)
+    show_warnings(kb)
+    print_tag_edit(edit, verb="add")
+
+
+@tag_app.command("rm")
+def rm(
+    ctx: typer.Context,
+    note_id: Annotated[str, _ID],
+    tags: Annotated[list[str], typer.Argument(metavar="TAG...", help="Tags to remove.")],
+) -> None:
+    """Remove tags from a note's frontmatter (an inline #hashtag is refused, not deleted)."""
+    from tilbase.render.tags import print_tag_edit
+    from tilbase.tags import remove_tags
+
+    kb = open_kb(ctx)
+    edit = remove_tags(kb, note_id, tags)
+    show_warnings(kb)
+    print_tag_edit(edit, verb="rm")
+
+
+@tag_app.command("list")
+def list_tags(
+    ctx: typer.Context,
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
+    sort: Annotated[
+        TagSort, typer.Option("--sort", help="Order: count (most used first) or name.")
+    ] = TagSort.NAME,
+) -> None:
+    """Every tag with its number of notes; a/b tags roll up into a."""
+    from tilbase.render.tags import print_tag_list
+    from tilbase.tags import count_tags
+
+    kb = open_kb(ctx)
+    counts = count_tags(kb.notes(), sort=sort.value)
+    show_warnings(kb)
+    print_tag_list(counts, as_json=as_json)
+
+
+@tag_app.command("rename")
+def rename(
+    ctx: typer.Context,
+    old: Annotated[str, typer.Argument(metavar="OLD", help="The tag to rename.")],
+    new: Annotated[str, typer.Argument(metavar="NEW", help="Its new name (merged if in use).")],
+    dry_run: Annotated[
+        bool, typer.Option("--dry-run", "-n", help="Show what would change; write nothing.")
+    ] = False,
+) -> None:
+    """Rename a tag and its children in every note, in frontmatter and inline #hashtags."""
+    from tilbase.render.tags import print_rename
+    from tilbase.tags import rename_tag
+
+    kb = open_kb(ctx)
+    plan = rename_tag(kb, old, new, dry_run=dry_run)
+    show_warnings(kb)
+    print_rename(plan)
+
+
+def register(app: typer.Typer) -> None:
+    """Mount ``til tag`` on the ``til`` app."""
+    app.add_typer(tag_app)

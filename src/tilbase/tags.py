@@ -1,0 +1,334 @@
+"""Tags across a knowledge base: add, remove, count and rename them.
+
+A note's tags (as ``read_note`` gives them) are its frontmatter tags plus the
+inline ``#hashtags`` of its body. ``add`` and ``remove`` change only the
+frontmatter ``tags`` key; ``rename`` changes both, and never touches code,
+URLs or heading markers (``tilbase.hashtags.replace_hashtags``). Every write
+goes through the ``NoteStore``; nothing here prints.
+
+Choices a person relies on:
+
+- Removing a tag that a note has only (or also) as an inline ``#hashtag``
+  is refused with ``TagInBody``, naming the file and line, and nothing is
+  written: deleting words from someone's prose is not a tag operation.
+- Adding a tag the note already has, or removing one it lacks, is not an
+  error: it is reported in ``TagEdit.unchanged`` and the file is left alone.
+- Renaming renames children too (``lang`` -> ``language`` turns
+  ``lang/python`` into ``language/python``) and merges: a note that ends up
+  with the same tag twice keeps it once.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+from tilbase.errors import InvalidInput, TilError
+from tilbase.hashtags import find_hashtags, replace_hashtags
+from tilbase.model import Note, normalize_tag, normalize_tags
+from tilbase.notefile import (
+    TAG_KEYS,
+    coerce_tags,
+    load_yaml_mapping,
+    set_frontmatter_key,
+    split_frontmatter,
+)
+
+if TYPE_CHECKING:
+    from tilbase.kb import KnowledgeBase
+
+__all__ = [
+    "NoteRename",
+    "RenamePlan",
+    "TagCount",
+    "TagEdit",
+    "TagInBody",
+    "add_tags",
+    "count_tags",
+    "plan_rename",
+    "remove_tags",
+    "rename_tag",
+    "renamed_tag",
+]
+
+
+class TagInBody(TilError):
+    """A tag cannot be removed from the frontmatter because it is written in the body."""
+
+
+@dataclass(frozen=True)
+class TagEdit:
+    """What ``add_tags``/``remove_tags`` did to one note.
+
+    ``changed`` holds the tags added (or removed); ``unchanged`` those the
+    note already had (for add) or did not have (for remove).
+    """
+
+    note: Note
+    changed: tuple[str, ...]
+    unchanged: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class TagCount:
+    """One tag in the KB. ``count``: notes with exactly this tag; ``total``: with it or a child.
+
+    A parent that no note carries itself (``lang`` when only ``lang/python``
+    exists) is listed with ``count`` 0 so that the tree can be drawn.
+    """
+
+    tag: str
+    count: int
+    total: int
+
+    @property
+    def depth(self) -> int:
+        """0 for a top-level tag, 1 for ``a/b``, and so on."""
+        return self.tag.count("/")
+
+    @property
+    def name(self) -> str:
+        """The last level of the tag (``python`` for ``lang/python``)."""
+        return self.tag.rsplit("/", 1)[-1]
+
+
+@dataclass(frozen=True)
+class NoteRename:
+    """What a rename changes (or would change) in one note."""
+
+    note: Note
+    frontmatter_before: tuple[str, ...]
+    frontmatter_after: tuple[str, ...]
+    hashtags_renamed: int
+    new_text: str = field(repr=False, compare=False)
+
+    @property
+    def frontmatter_changed(self) -> bool:
+        """True when the frontmatter ``tags`` change."""
+        return self.frontmatter_before != self.frontmatter_after
+
+
+@dataclass(frozen=True)
+class RenamePlan:
+    """A rename across the KB: the notes it touches, in path order."""
+
+    old: str
+    new: str
+    changes: tuple[NoteRename, ...]
+    dry_run: bool
+
+    @property
+    def hashtags_renamed(self) -> int:
+        """How many inline hashtags are rewritten in all."""
+        return sum(change.hashtags_renamed for change in self.changes)
+
+
+@dataclass(frozen=True)
+class _FileTags:
+    """A note file's text cut where tags live."""
+
+    text: str
+    frontmatter_tags: tuple[str, ...]
+    body_offset: int
+    frontmatter_ok: bool
+
+
+def _usable_tags(raw: Iterable[str]) -> tuple[str, ...]:
+    tags = []
+    for item in raw:
+        tag = normalize_tag(item)
+        if not tag:
+            raise InvalidInput(f"'{item}' is not a usable tag (nothing is left after normalising)")
+        tags.append(tag)
+    if not tags:
+        raise InvalidInput("no tag given")
+    return normalize_tags(tags)
+
+
+def _read_tags(kb: KnowledgeBase, note: Note) -> _FileTags:
+    text = kb.store.read_text(note)
+    split = split_frontmatter(text)
+    if split.frontmatter is None:
+        return _FileTags(text, (), 0, True)
+    try:
+        metadata = load_yaml_mapping(split.frontmatter)
+    except ValueError:
+        # read_note reads such a file as plain text: its tags are the whole text's hashtags.
+        return _FileTags(text, (), 0, False)
+    raw = next((metadata[k] for k in TAG_KEYS if metadata.get(k) not in (None, "")), None)
+    return _FileTags(text, coerce_tags(raw), split.body_offset, True)
+
+
+def _line_of(text: str, offset: int) -> int:
+    return text.count("\n", 0, offset) + 1
+
+
+def _rel(kb: KnowledgeBase, note: Note) -> str:
+    if note.path is None:
+        return note.id
+    try:
+        return note.path.relative_to(kb.config.notes_dir).as_posix()
+    except ValueError:
+        return str(note.path)
+
+
+def add_tags(kb: KnowledgeBase, note_id: str, tags: Iterable[str]) -> TagEdit:
+    """Add tags to a note's frontmatter; tags it already has (anywhere) are left as they are."""
+    wanted = _usable_tags(tags)
+    note = kb.get(note_id)
+    added = tuple(tag for tag in wanted if tag not in note.tags)
+    unchanged = tuple(tag for tag in wanted if tag in note.tags)
+    if not added:
+        return TagEdit(note, (), unchanged)
+    current = _read_tags(kb, note)
+    updated = kb.store.set_tags(note, (*current.frontmatter_tags, *added))
+    kb.notes_changed()
+    return TagEdit(updated, added, unchanged)
+
+
+def remove_tags(kb: KnowledgeBase, note_id: str, tags: Iterable[str]) -> TagEdit:
+    """Remove tags from a note's frontmatter.
+
+    Raises ``TagInBody`` (and writes nothing) when one of them is an inline
+    ``#hashtag`` in the body, since removing it from the frontmatter would
+    not remove it from the note.
+    """
+    wanted = _usable_tags(tags)
+    note = kb.get(note_id)
+    current = _read_tags(kb, note)
+    body = current.text[current.body_offset :]
+    for hashtag in find_hashtags(body):
+        if hashtag.tag in wanted:
+            line = _line_of(current.text, current.body_offset + hashtag.start)
+            raise TagInBody(
+                f"{_rel(kb, note)}:{line}: '{hashtag.tag}' is an inline #{hashtag.raw} in the "
+                f"body of {note.id}; nothing was changed",
+                f"edit the note (`til edit {note.id}`) to remove it from the text",
+            )
+    removed = tuple(tag for tag in wanted if tag in current.frontmatter_tags)
+    unchanged = tuple(tag for tag in wanted if tag not in current.frontmatter_tags)
+    if not removed:
+        return TagEdit(note, (), unchanged)
+    kept = [tag for tag in current.frontmatter_tags if tag not in removed]
+    updated = kb.store.set_tags(note, kept)
+    kb.notes_changed()
+    return TagEdit(updated, removed, unchanged)
+
+
+def count_tags(notes: Iterable[Note], sort: str = "name") -> list[TagCount]:
+    """Every tag of these notes with its counts, parents of hierarchical tags included.
+
+    ``sort="name"`` orders by tag path, so children follow their parent;
+    ``sort="count"`` orders siblings by ``total``, highest first, keeping
+    children right after their parent (the order of the tree view).
+    """
+    if sort not in ("name", "count"):
+        raise InvalidInput(f"unknown sort '{sort}'; use 'count' or 'name'")
+    exact: dict[str, int] = {}
+    below: dict[str, set[int]] = {}
+    for index, note in enumerate(notes):
+        for tag in note.tags:
+            exact[tag] = exact.get(tag, 0) + 1
+            parts = tag.split("/")
+            for depth in range(1, len(parts) + 1):
+                below.setdefault("/".join(parts[:depth]), set()).add(index)
+    counts = {tag: TagCount(tag, exact.get(tag, 0), len(ids)) for tag, ids in below.items()}
+    return _tree_order(counts, sort)
+
+
+def _tree_order(counts: dict[str, TagCount], sort: str) -> list[TagCount]:
+    children: dict[str, list[TagCount]] = {}
+    for item in counts.values():
+        parent = item.tag.rsplit("/", 1)[0] if "/" in item.tag else ""
+        children.setdefault(parent, []).append(item)
+
+    def key(item: TagCount) -> tuple[int, str]:
+        return (-item.total if sort == "count" else 0, item.tag)
+
+    ordered: list[TagCount] = []
+
+    def walk(parent: str) -> None:
+        for item in sorted(children.get(parent, []), key=key):
+            ordered.append(item)
+            walk(item.tag)
+
+    walk("")
+    return ordered
+
+
+def renamed_tag(tag: str, old: str, new: str) -> str | None:
+    """``tag`` after renaming ``old`` to ``new`` (children included), or None if unaffected."""
+    if tag == old:
+        return new
+    if tag.startswith(old + "/"):
+        return new + tag[len(old) :]
+    return None
+
+
+def _rename_all(tags: Sequence[str], old: str, new: str) -> tuple[str, ...]:
+    return normalize_tags(renamed_tag(tag, old, new) or tag for tag in tags)
+
+
+def plan_rename(kb: KnowledgeBase, old: str, new: str) -> RenamePlan:
+    """Work out, without writing, what renaming ``old`` to ``new`` changes in every note."""
+    old_tag, new_tag = normalize_tag(old), normalize_tag(new)
+    for raw, tag in ((old, old_tag), (new, new_tag)):
+        if not tag:
+            raise InvalidInput(f"'{raw}' is not a usable tag (nothing is left after normalising)")
+    if old_tag == new_tag:
+        raise InvalidInput(f"'{old}' and '{new}' are the same tag; nothing to rename")
+    notes = kb.notes()
+    if not any(renamed_tag(tag, old_tag, new_tag) for note in notes for tag in note.tags):
+        raise InvalidInput(
+            f"no note has the tag '{old_tag}' (or a tag below it); nothing was renamed",
+            "`til tag list` shows the tags in use",
+        )
+    changes = []
+    for note in notes:
+        if not any(renamed_tag(tag, old_tag, new_tag) for tag in note.tags):
+            continue
+        change = _plan_note(kb, note, old_tag, new_tag)
+        if change is not None:
+            changes.append(change)
+    return RenamePlan(old_tag, new_tag, tuple(changes), dry_run=True)
+
+
+def _plan_note(kb: KnowledgeBase, note: Note, old: str, new: str) -> NoteRename | None:
+    current = _read_tags(kb, note)
+    after = _rename_all(current.frontmatter_tags, old, new)
+    text = current.text
+    if after != current.frontmatter_tags:
+        try:
+            text = set_frontmatter_key(text, "tags", list(after))
+        except ValueError as exc:
+            raise InvalidInput(
+                f"{_rel(kb, note)}: cannot change tags, the frontmatter is broken ({exc}); "
+                "nothing was renamed",
+                f"fix it with `til edit {note.id}`",
+            ) from None
+    body_offset = split_frontmatter(text).body_offset if current.frontmatter_ok else 0
+    body, renamed = replace_hashtags(text[body_offset:], {old: new})
+    text = text[:body_offset] + body
+    if text == current.text:
+        return None
+    return NoteRename(note, current.frontmatter_tags, after, renamed, text)
+
+
+def rename_tag(kb: KnowledgeBase, old: str, new: str, *, dry_run: bool = False) -> RenamePlan:
+    """Rename a tag (and its children) in every note's frontmatter and inline hashtags.
+
+    Every note is planned before any is written, so a note that cannot be
+    changed (broken frontmatter) stops the rename before it starts. With
+    ``dry_run`` nothing is written.
+    """
+    plan = plan_rename(kb, old, new)
+    if dry_run:
+        return plan
+    for change in plan.changes:
+        if change.hashtags_renamed:
+            kb.store.write_text(change.note, change.new_text)
+        else:
+            kb.store.set_tags(change.note, change.frontmatter_after)
+    kb.notes_changed()
+    return RenamePlan(plan.old, plan.new, plan.changes, dry_run=False)
