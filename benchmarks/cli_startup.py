@@ -24,7 +24,9 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parent.parent
 
 
-def _median_seconds(command: list[str], runs: int, before: Callable[[], None] | None = None) -> float:
+def _median_seconds(
+    command: list[str], runs: int, before: Callable[[], None] | None = None
+) -> float:
     samples = []
     for _ in range(runs):
         if before:
@@ -61,13 +63,16 @@ def main() -> None:
             "til log -n 5 (cold catalog)": _median_seconds(
                 [*til, "log", "-n", "5"], max(3, args.runs // 3), before=drop_catalog
             ),
-            "til add TEXT": _median_seconds([*til, "add", "benchmark note", "-t", "bench"], args.runs),
+            "til add TEXT": _median_seconds(
+                [*til, "add", "benchmark note", "-t", "bench"], args.runs
+            ),
             "til show PREFIX": _median_seconds([*til, "show", "2"], args.runs),
         }
         baseline = results["python -c pass (baseline)"]
         print(f"{count} notes from {args.notes}; medians of {args.runs} runs")
         for name, seconds in results.items():
-            print(f"  {name:<32} {seconds * 1000:8.1f} ms   {seconds / baseline:5.1f}x python start-up")
+            ratio = seconds / baseline
+            print(f"  {name:<32} {seconds * 1000:8.1f} ms   {ratio:5.1f}x python start-up")
 
 
 if __name__ == "__main__":
