@@ -26,7 +26,7 @@ from typing import Any, Literal
 from tilbase.errors import ImportFailed, TilError
 from tilbase.filedates import FileDates, load_file_dates
 from tilbase.kb import KnowledgeBase
-from tilbase.model import Note, Source, is_safe_id, make_id
+from tilbase.model import Note, Source, is_safe_id, make_id, slugify
 from tilbase.notefile import read_note, render_note
 from tilbase.parse import STYLES, ParseOptions, ParseResult, get_style, parse_file
 from tilbase.text import decode_bytes
@@ -330,7 +330,8 @@ class _Importer:
 
     def _match(self, note: Note, file_keys: set[str | None]) -> Note | None:
         source = note.source
-        assert source is not None and source.key is not None
+        assert source is not None
+        assert source.key is not None
         found = self.by_key.get((source.path, source.key))
         if found is not None and id(found) not in self.claimed:
             self.claimed.add(id(found))
@@ -375,7 +376,7 @@ class _Importer:
         assert note.source is not None
         preferred = note.id if note.id and is_safe_id(note.id) else ""
         if not preferred or preferred.casefold() in self.taken:
-            preferred = make_id(note.title, note.date)
+            preferred = _preferred_id(note)
         note_id = _free_id(preferred, self.taken)
         self.taken.add(note_id.casefold())
         new = note.with_changes(id=note_id)
@@ -393,6 +394,14 @@ class _Importer:
             return note.path.relative_to(self.kb.config.notes_dir).as_posix()
         except ValueError:
             return note.path.name
+
+
+def _preferred_id(note: Note) -> str:
+    """``date-slug``, without the date twice when the title already starts with it."""
+    slug = slugify(note.title)
+    if note.date is not None and slug.startswith(note.date.isoformat()):
+        return slug
+    return make_id(note.title, note.date)
 
 
 def _free_id(preferred: str, taken_folded: set[str]) -> str:

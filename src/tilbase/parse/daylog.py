@@ -74,7 +74,7 @@ def day_lines(doc: Document, order: DateOrder) -> list[tuple[int, DayHeading]]:
         if "ay" not in line or index in fenced or not _PLAIN_INDENT.match(line):
             continue
         stripped = line.strip()
-        if not stripped[:3].casefold() == "day":
+        if stripped[:3].casefold() != "day":
             continue
         heading = day_heading(stripped, order)
         if heading is not None and not heading.trailing:
@@ -102,7 +102,8 @@ def parse(doc: Document, ctx: ParseContext) -> list[Note]:
     entries = _markdown_days(doc, order)
     if not entries:
         entries = [
-            EntryHeading(index, index + 1, day.text, day.key) for index, day in day_lines(doc, order)
+            EntryHeading(index, index + 1, day.text, day.key)
+            for index, day in day_lines(doc, order)
         ]
     if not entries:
         return []

@@ -62,9 +62,7 @@ def _marker_date(data: dict[str, Any], ctx: ParseContext, line: int) -> dt.date 
         return None
 
 
-def _note_from(
-    doc: Document, ctx: ParseContext, heading: int, body: str, keys: KeyMaker
-) -> Note:
+def _note_from(doc: Document, ctx: ParseContext, heading: int, body: str, keys: KeyMaker) -> Note:
     data = _marker_data(doc, ctx, heading + 1)
     raw_heading = doc.lines[heading]
     info: HeadingText = read_heading(raw_heading, ctx.options.date_order, dated=True, topics=True)

@@ -45,8 +45,8 @@ _TOPIC_SEPARATOR = re.compile(r"\s*:\s+")
 _LEADING_PUNCTUATION = re.compile(r"^[\s:\-–—|,.]+")
 _KEY_JUNK = re.compile(r"[\W_]+")
 _QUESTION_WORDS = frozenset(
-    "how what why when where which who whom whose is are can could do does did should would "
-    "will shall may might must".split()
+    {"how", "what", "why", "when", "where", "which", "who", "whom", "whose", "is", "are", "can"}
+    | {"could", "do", "does", "did", "should", "would", "will", "shall", "may", "might", "must"}
 )
 _MAX_TOPIC_WORDS = 5
 _MAX_TOPIC_CHARS = 48
@@ -200,9 +200,13 @@ def warn_preamble(doc: Document, ctx: ParseContext, first_entry: int) -> None:
     if content:
         ctx.warn(
             content[0] + 1,
-            f"{len(content)} line(s) of text before the first entry (line {first_entry + 1}) "
-            "are not part of any note",
+            f"{_lines(len(content))} of text before the first entry (line {first_entry + 1}) "
+            f"{'is' if len(content) == 1 else 'are'} not part of any note",
         )
+
+
+def _lines(count: int) -> str:
+    return "1 line" if count == 1 else f"{count} lines"
 
 
 def warn_unclosed_fence(doc: Document, ctx: ParseContext) -> None:
@@ -261,4 +265,3 @@ def metadata_value(metadata: dict[str, Any], keys: tuple[str, ...]) -> Any:
         if metadata.get(key) not in (None, ""):
             return metadata[key]
     return None
-
