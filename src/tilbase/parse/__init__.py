@@ -45,7 +45,7 @@ def parse_file(text: str, rel_path: str, options: ParseOptions | None = None) ->
     if not text.strip():
         ctx.warn(1, "empty file; nothing to import")
         return ParseResult([], ctx.warnings, "empty")
-    doc = Document(text)
+    doc = Document(text.removeprefix("\ufeff"))
     if style is None:
         style = STYLES[detect_style(doc, rel_path, options.date_order)]
     notes = style.parse(doc, ctx)

@@ -17,19 +17,25 @@ from tilbase.parse.headings import (
     EntryHeading,
     build_entries,
     file_defaults,
+    final_title,
     read_heading,
     warn_dropped_frontmatter,
     warn_preamble,
     warn_unclosed_fence,
 )
-from tilbase.text import clean_title
 
 __all__ = ["STYLE", "dated_headings", "entry_level"]
 
 
 def dated_headings(doc: Document, order: DateOrder) -> list[Heading]:
     """The top-level headings whose text starts with something shaped like a date."""
-    return [h for h in doc.headings if match_date_prefix(clean_title(h.text), order) is not None]
+    key = f"dated-headings:{order}"
+    if key not in doc.memo:
+        doc.memo[key] = [
+            h for h in doc.headings if match_date_prefix(final_title(h.text), order) is not None
+        ]
+    found: list[Heading] = doc.memo[key]
+    return found
 
 
 def entry_level(doc: Document, order: DateOrder) -> int | None:

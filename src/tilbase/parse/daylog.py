@@ -28,7 +28,6 @@ from tilbase.parse.headings import (
     warn_preamble,
     warn_unclosed_fence,
 )
-from tilbase.text import clean_title
 
 __all__ = ["STYLE", "day_heading", "day_lines"]
 
@@ -67,14 +66,20 @@ def day_heading(raw: str, order: DateOrder) -> DayHeading | None:
 
 def day_lines(doc: Document, order: DateOrder) -> list[tuple[int, DayHeading]]:
     """Plain-text ``Day N: <date>`` lines (nothing else on the line), outside code fences."""
+    key = f"day-lines:{order}"
+    if key not in doc.memo:
+        doc.memo[key] = _find_day_lines(doc, order)
+    found: list[tuple[int, DayHeading]] = doc.memo[key]
+    return found
+
+
+def _find_day_lines(doc: Document, order: DateOrder) -> list[tuple[int, DayHeading]]:
     fenced = {i for fence in doc.fences for i in range(fence.start, fence.end)}
     found = []
     for index in range(doc.body_line, len(doc.lines)):
         line = doc.lines[index]
-        if "ay" not in line or index in fenced or not _PLAIN_INDENT.match(line):
-            continue
         stripped = line.strip()
-        if stripped[:3].casefold() != "day":
+        if stripped[:3].casefold() != "day" or index in fenced or not _PLAIN_INDENT.match(line):
             continue
         heading = day_heading(stripped, order)
         if heading is not None and not heading.trailing:
@@ -83,12 +88,16 @@ def day_lines(doc: Document, order: DateOrder) -> list[tuple[int, DayHeading]]:
 
 
 def _markdown_days(doc: Document, order: DateOrder) -> list[EntryHeading]:
-    entries = []
-    for heading in doc.headings:
-        day = day_heading(clean_title(heading.text), order)
-        if day is not None:
-            entries.append(EntryHeading(heading.start, heading.end, day.text, day.key))
-    return entries
+    key = f"day-headings:{order}"
+    if key not in doc.memo:
+        entries = []
+        for heading in doc.headings:
+            day = day_heading(heading.text, order)
+            if day is not None:
+                entries.append(EntryHeading(heading.start, heading.end, day.text, day.key))
+        doc.memo[key] = entries
+    found: list[EntryHeading] = doc.memo[key]
+    return found
 
 
 def has_day_entries(doc: Document, order: DateOrder) -> bool:

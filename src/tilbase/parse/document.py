@@ -79,6 +79,8 @@ class Document:
         self.offsets = [0]
         for line in self.lines:
             self.offsets.append(self.offsets[-1] + len(line))
+        #: Results the styles work out once per document (detection, then parsing, reuse them).
+        self.memo: dict[str, Any] = {}
         self.metadata: dict[str, Any] | None = None
         self.frontmatter_error: str | None = None
         self.body_line = 0

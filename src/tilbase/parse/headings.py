@@ -13,6 +13,7 @@ import re
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any
 
 from tilbase.dates import DateOrder, match_date_prefix
@@ -76,6 +77,7 @@ class EntryHeading:
     key_text: str
 
 
+@lru_cache(maxsize=8192)
 def final_title(text: str) -> str:
     """``clean_title`` until nothing changes, so a title reads back exactly as written."""
     title = clean_title(text)
@@ -151,7 +153,7 @@ def read_heading(raw: str, order: DateOrder, *, dated: bool, topics: bool) -> He
 
 def entry_key(text: str) -> str:
     """A stable key for an entry from its heading: lower case words joined by ``-``."""
-    key = _KEY_JUNK.sub("-", clean_title(text).casefold()).strip("-")
+    key = _KEY_JUNK.sub("-", final_title(text).casefold()).strip("-")
     return key[:_MAX_KEY].rstrip("-") or "entry"
 
 
