@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from tilbase.parse.headings import entry_key, read_heading, split_topic
 from tests.parse_helpers import messages, parse
+from tilbase.parse.headings import entry_key, read_heading, split_topic
 
 FIXTURES = Path(__file__).parent / "fixtures" / "ingest"
 D = dt.date
@@ -258,8 +258,8 @@ def test_page_with_frontmatter_and_h1_title_keeps_extra_keys() -> None:
         5,
     )
     assert (
-        note.body
-        == "\n## Onboarding\n- get access to the repository\n\n## On call\n- check the dashboard first\n"
+        note.body == "\n## Onboarding\n- get access to the repository\n\n"
+        "## On call\n- check the dashboard first\n"
     )
     assert result.extra == {"description": "team handbook notes"}
 

@@ -29,7 +29,7 @@ MARKDOWNISH = [
     "===",
     "title: x",
     "tags: [a, b",
-    "<!-- til {\"id\": \"a\", \"title\": \"A\", \"date\": null, \"topic\": null, \"tags\": []} -->",
+    '<!-- til {"id": "a", "title": "A", "date": null, "topic": null, "tags": []} -->',
     "<!-- til {broken -->",
     "<!-- /til -->",
     "<div>",

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
+from tests.parse_helpers import parse
 from tilbase.errors import ImportFailed
 from tilbase.parse import STYLES, style_names
-from tests.parse_helpers import parse
 
 EXPORT = (
     "# TIL notes\n\n## March 2024\n\n### 2024-03-01 Git: Reflog\n"
