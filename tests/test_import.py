@@ -339,3 +339,14 @@ def test_written_notes_read_back_with_their_digest(kb: KnowledgeBase, src: Path)
         assert note.path is not None
         again = read_note(note.path.read_text(encoding="utf-8"), note.path.name)
         assert again.warnings == []
+
+
+def test_a_fifo_named_like_a_note_is_not_read(kb: KnowledgeBase, tmp_path: Path) -> None:
+    import os
+
+    if not hasattr(os, "mkfifo"):
+        pytest.skip("no FIFOs on this platform")
+    os.mkfifo(tmp_path / "pipe.md")
+    (tmp_path / "real.md").write_text("# Real\n")
+    report = run_import(kb, tmp_path)
+    assert [item.note.title for item in report.notes] == ["Real"]

@@ -55,7 +55,8 @@ class Hashtag:
 def _markdown() -> MarkdownIt:
     from markdown_it import MarkdownIt
 
-    return MarkdownIt("commonmark")
+    # Only block tokens (code blocks, HTML blocks) are used, so inline parsing is skipped.
+    return MarkdownIt("commonmark").disable(["inline", "text_join"])
 
 
 def _mask(text: str, start: int, end: int, chars: list[str]) -> None:
@@ -94,6 +95,7 @@ def find_hashtags(text: str) -> list[Hashtag]:
     return found
 
 
+@lru_cache(maxsize=64)
 def hashtag_tags(text: str) -> tuple[str, ...]:
     """The normalised tags of a text's hashtags, in order, without duplicates."""
     seen: dict[str, None] = {}

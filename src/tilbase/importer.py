@@ -162,6 +162,14 @@ def _inside(path: Path, folders: Sequence[Path]) -> bool:
     return any(path == folder or folder in path.parents for folder in folders)
 
 
+def _is_regular_file(entry: os.DirEntry[str]) -> bool:
+    # A FIFO or device named "x.md" would block or never end; only plain files are read.
+    try:
+        return entry.is_file()
+    except OSError:
+        return False
+
+
 def _walk(root: Path) -> list[Path]:
     found: list[Path] = []
     stack = [root]
@@ -175,7 +183,7 @@ def _walk(root: Path) -> list[Path]:
             if entry.is_dir(follow_symlinks=False):
                 if not entry.name.startswith("."):
                     stack.append(Path(entry.path))
-            elif entry.name.lower().endswith(IMPORT_SUFFIXES):
+            elif entry.name.lower().endswith(IMPORT_SUFFIXES) and _is_regular_file(entry):
                 found.append(Path(entry.path))
     return found
 
