@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
 import shutil
 import subprocess
 from pathlib import Path
@@ -350,3 +351,44 @@ def test_a_fifo_named_like_a_note_is_not_read(kb: KnowledgeBase, tmp_path: Path)
     (tmp_path / "real.md").write_text("# Real\n")
     report = run_import(kb, tmp_path)
     assert [item.note.title for item in report.notes] == ["Real"]
+
+
+def test_an_export_imported_into_its_own_kb_creates_no_duplicates(
+    kb: KnowledgeBase, tmp_path: Path
+) -> None:
+    note = kb.add("- a body line\n", title="Why is Python slow?", topic="Python", tags=["python"])
+    marker = json.dumps(
+        {
+            "id": note.id,
+            "title": note.title,
+            "date": note.date.isoformat() if note.date else None,
+            "topic": note.topic,
+            "tags": list(note.tags),
+        }
+    )
+    export = tmp_path / "export.md"
+    export.write_text(
+        f"# TIL\n\n## {note.title}\n<!-- til {marker} -->\n{note.body}<!-- /til -->\n"
+    )
+    assert run_import(kb, export).counts == {"created": 0, "updated": 0, "unchanged": 1, "kept": 0}
+    # A different body under the same id is a different note: it gets its own id.
+    export.write_text(export.read_text().replace("a body line", "another body"))
+    report = run_import(kb, export)
+    assert report.counts["created"] == 1
+    assert report.notes[0].note.id != note.id
+
+
+def test_a_file_that_cannot_be_read_is_skipped(
+    kb: KnowledgeBase, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    (tmp_path / "locked.md").write_text("# x\n")
+    original = Path.read_bytes
+
+    def read_bytes(self: Path) -> bytes:
+        if self.name == "locked.md":
+            raise PermissionError(13, "Permission denied")
+        return original(self)
+
+    monkeypatch.setattr(Path, "read_bytes", read_bytes)
+    report = run_import(kb, tmp_path)
+    assert [s.reason for s in report.skipped] == ["cannot read (Permission denied)"]

@@ -261,6 +261,7 @@ class _Importer:
                 self.by_key.setdefault((note.source.path, note.source.key), note)
                 self.by_source[note.source.path].append(note)
         self.taken: set[str] = {note.id.casefold() for note in existing}
+        self.by_id: dict[str, Note] = {note.id.casefold(): note for note in existing}
         self.claimed: set[int] = set()
         self.wrote = False
         self.file_dates: FileDates | None = None
@@ -365,6 +366,9 @@ class _Importer:
     ) -> tuple[Note, Action]:
         assert note.source is not None
         if existing is None:
+            same = self._same_note_by_id(note)
+            if same is not None:
+                return same, "unchanged"
             return self._create(note, extra), "created"
         assert existing.source is not None
         rel = self._kb_rel(existing)
@@ -379,6 +383,21 @@ class _Importer:
             updated = self.kb.store.rewrite(updated)
             self.wrote = True
         return updated, "updated"
+
+    def _same_note_by_id(self, note: Note) -> Note | None:
+        """A KB note that already is this entry: same id (from an export) and same content.
+
+        Importing an export back into the KB it came from then creates no duplicates.
+        """
+        if not note.id:
+            return None
+        other = self.by_id.get(note.id.casefold())
+        if other is None or id(other) in self.claimed:
+            return None
+        if stored_fingerprint(note, self._kb_rel(other), self.order) != other.fingerprint:
+            return None
+        self.claimed.add(id(other))
+        return other
 
     def _create(self, note: Note, extra: dict[str, Any]) -> Note:
         assert note.source is not None
