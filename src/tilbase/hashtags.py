@@ -34,6 +34,7 @@ _URLISH = re.compile(
     re.I,
 )
 _CODE_BLOCKS = {"fence", "code_block", "html_block"}
+_LINE_BREAK = re.compile(r"\r\n?|\n")
 
 
 @dataclass(frozen=True)
@@ -54,7 +55,8 @@ class Hashtag:
 def _markdown() -> MarkdownIt:
     from markdown_it import MarkdownIt
 
-    return MarkdownIt("commonmark")
+    # Only block tokens (code blocks, HTML blocks) are used, so inline parsing is skipped.
+    return MarkdownIt("commonmark").disable(["inline", "text_join"])
 
 
 def _mask(text: str, start: int, end: int, chars: list[str]) -> None:
@@ -66,10 +68,8 @@ def _mask(text: str, start: int, end: int, chars: list[str]) -> None:
 def _prose_only(text: str) -> str:
     """Return ``text`` with everything that is not prose blanked out (same length)."""
     chars = list(text)
-    line_starts = [0]
-    for i, ch in enumerate(text):
-        if ch == "\n":
-            line_starts.append(i + 1)
+    # Lines end where markdown-it ends them (\r\n, \r or \n), so its token maps index here.
+    line_starts = [0, *(match.end() for match in _LINE_BREAK.finditer(text))]
     line_starts.append(len(text))
     for token in _markdown().parse(text):
         if token.type in _CODE_BLOCKS and token.map:
@@ -95,6 +95,7 @@ def find_hashtags(text: str) -> list[Hashtag]:
     return found
 
 
+@lru_cache(maxsize=64)
 def hashtag_tags(text: str) -> tuple[str, ...]:
     """The normalised tags of a text's hashtags, in order, without duplicates."""
     seen: dict[str, None] = {}

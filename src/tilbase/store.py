@@ -247,12 +247,16 @@ class NoteStore:
 
     # -- writing ---------------------------------------------------------------
 
-    def add(self, note: Note, taken_ids: Iterable[str] = ()) -> Note:
+    def add(
+        self, note: Note, taken_ids: Iterable[str] = (), extra: dict[str, Any] | None = None
+    ) -> Note:
         """Write a new note as ``notes/<id>.md``, never overwriting a file.
 
         The note's id (or, when empty, one made from its date and title) is
         made unique against ``taken_ids`` and the files present; a race with
         another writer for the same name moves on to the next free id.
+        ``extra`` frontmatter keys (an imported page's ``layout``...) follow the
+        canonical ones.
         """
         preferred = note.id if note.id and is_safe_id(note.id) else make_id(note.title, note.date)
         taken = set(taken_ids)
@@ -264,7 +268,7 @@ class NoteStore:
                 continue
             new_note = note.with_changes(id=note_id, path=path)
             try:
-                atomic_write(path, render_note(new_note), overwrite=False)
+                atomic_write(path, render_note(new_note, extra), overwrite=False)
             except NoteExists:
                 taken.add(note_id)
                 continue

@@ -1,0 +1,96 @@
+"""Drawing ``til import``: a progress bar on a terminal, then a summary on stderr."""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import TYPE_CHECKING
+
+from rich.markup import escape
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+from tilbase.render import info, stderr_console, warning
+
+if TYPE_CHECKING:
+    from tilbase.importer import ImportReport, ProgressCallback
+
+__all__ = ["import_progress", "print_import_summary"]
+
+#: Fewer files than this import too fast for a progress bar to help.
+PROGRESS_MIN_FILES = 20
+
+_ACTION_HELP = {
+    "created": "new notes",
+    "updated": "changed at the source, rewritten",
+    "unchanged": "already imported, nothing to do",
+    "kept": "changed at the source but edited in the KB since: the KB's version stays",
+}
+
+
+def _stderr_is_terminal() -> bool:
+    return sys.stderr.isatty()
+
+
+@contextmanager
+def import_progress(total: int, enabled: bool = True) -> Iterator[ProgressCallback]:
+    """A callback that advances a progress bar on a terminal (a no-op elsewhere)."""
+    if not enabled or total < PROGRESS_MIN_FILES or not _stderr_is_terminal():
+
+        def ignore(display: str, done: int, total: int) -> None:
+            return None
+
+        yield ignore
+        return
+    progress = Progress(
+        TextColumn("importing"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        TextColumn("[dim]{task.fields[file]}"),
+        console=stderr_console(),
+        transient=True,
+    )
+    task = progress.add_task("import", total=total, file="")
+    with progress:
+
+        def advance(display: str, done: int, total: int) -> None:
+            progress.update(task, completed=done, file=escape(display[-60:]))
+
+        yield advance
+
+
+def print_import_summary(report: ImportReport) -> None:
+    """Warnings, skipped files, notes kept as edited in the KB, and the counts, on stderr."""
+    for message in report.warnings:
+        warning(message)
+    for skipped in report.skipped:
+        info(f"skipped {escape(skipped.display)}: {escape(skipped.reason)}")
+    for item in report.notes:
+        if item.action == "kept":
+            where = f"{item.file}:{item.note.source.line if item.note.source else 1}"
+            info(
+                f"kept {escape(item.note.id)} ({escape(where)}): edited in the KB since it was "
+                "imported, so the source's changes were not applied"
+            )
+    counts = report.counts
+    files = f"{report.files_read} file{'s' if report.files_read != 1 else ''} read"
+    if report.skipped:
+        files += f", {len(report.skipped)} skipped"
+    if _stderr_is_terminal():
+        table = Table(box=None, show_header=False, pad_edge=False)
+        table.add_column("action", style="bold")
+        table.add_column("count", justify="right")
+        table.add_column("meaning", style="dim")
+        for action, count in counts.items():
+            table.add_row(action, str(count), _ACTION_HELP[action])
+        info(f"[bold]{files}[/], {len(report.notes)} notes")
+        stderr_console().print(table)
+    else:
+        parts = ", ".join(f"{count} {action}" for action, count in counts.items())
+        info(f"{files}; notes: {parts}")
+    if report.warnings:
+        info(f"{len(report.warnings)} warning{'s' if len(report.warnings) != 1 else ''}")
+    if report.dry_run:
+        info("dry run: nothing was written")
