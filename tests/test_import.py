@@ -78,6 +78,7 @@ def test_written_notes_are_canonical_and_keep_unknown_frontmatter(
         "---\nid: handbook\ntitle: Handbook\ntags: []\n"
         "source: {path: handbook.md, line: 5, key: page, digest: "
     )
+    assert f", root: {src.resolve().as_posix()}}}\n" in text
     assert "\ndescription: team handbook notes\n---\n\n## Onboarding\n" in text
 
 
@@ -183,14 +184,38 @@ def test_dry_run_writes_nothing_but_predicts(kb: KnowledgeBase, src: Path) -> No
 def test_same_relative_path_from_two_roots_is_not_mixed_up(
     kb: KnowledgeBase, tmp_path: Path
 ) -> None:
+    # Regression: both files are "notes.md" relative to what was imported; the second import
+    # used to match (and could overwrite) the first one's notes. The source root tells them apart.
     for name in ("a", "b"):
         (tmp_path / name).mkdir()
         (tmp_path / name / "notes.md").write_text(f"# From {name}\ntext {name}\n")
-    report = run_import(kb, tmp_path / "a", tmp_path / "b")
-    assert report.counts["created"] == 1
-    assert [s.reason for s in report.skipped] == [
-        f"same relative path 'notes.md' as {tmp_path / 'a' / 'notes.md'}; import it alone"
-    ]
+    together = run_import(kb, tmp_path / "a", tmp_path / "b")
+    assert together.counts["created"] == 2
+    later = run_import(kb, tmp_path / "b")
+    assert later.counts == {"created": 0, "updated": 0, "unchanged": 1, "kept": 0}
+    assert sorted(n.body for n in kb.notes()) == ["text a\n", "text b\n"]
+    roots = {n.source.root for n in kb.notes() if n.source}
+    assert roots == {(tmp_path / "a").resolve().as_posix(), (tmp_path / "b").resolve().as_posix()}
+
+
+def test_a_file_and_its_folder_are_the_same_source(kb: KnowledgeBase, tmp_path: Path) -> None:
+    (tmp_path / "logs").mkdir()
+    (tmp_path / "logs" / "insights.md").write_text("# 01.02.2023 A\nx\n# 02.02.2023 B\ny\n")
+    assert run_import(kb, tmp_path / "logs").counts["created"] == 2
+    again = run_import(kb, tmp_path / "logs" / "insights.md")
+    assert again.counts == {"created": 0, "updated": 0, "unchanged": 2, "kept": 0}
+
+
+def test_the_source_root_is_written_with_a_tilde_under_home(
+    kb: KnowledgeBase, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("HOME", str(tmp_path))
+    (tmp_path / "old-notes").mkdir()
+    (tmp_path / "old-notes" / "a.md").write_text("# A\nbody\n")
+    run_import(kb, tmp_path / "old-notes")
+    [note] = kb.notes()
+    assert note.source is not None
+    assert note.source.root == "~/old-notes"
 
 
 def test_files_of_the_kb_itself_hidden_files_and_folders_are_skipped(

@@ -19,7 +19,7 @@ from __future__ import annotations
 import os
 from collections import defaultdict
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path, PurePosixPath
 from typing import Any, Literal
 
@@ -254,18 +254,18 @@ class _Importer:
         self.order = kb.config.date_order
         self.report = ImportReport(dry_run=options.dry_run)
         existing = kb.notes()
-        self.by_key: dict[tuple[str, str], Note] = {}
-        self.by_source: dict[str, list[Note]] = defaultdict(list)
+        self.by_key: dict[tuple[str | None, str, str], Note] = {}
+        self.by_source: dict[tuple[str | None, str], list[Note]] = defaultdict(list)
         for note in existing:
-            if note.source is not None and note.source.key is not None:
-                self.by_key.setdefault((note.source.path, note.source.key), note)
-                self.by_source[note.source.path].append(note)
+            source = note.source
+            if source is not None and source.key is not None:
+                self.by_key.setdefault((source.root, source.path, source.key), note)
+                self.by_source[(source.root, source.path)].append(note)
         self.taken: set[str] = {note.id.casefold() for note in existing}
         self.by_id: dict[str, Note] = {note.id.casefold(): note for note in existing}
         self.claimed: set[int] = set()
         self.wrote = False
         self.file_dates: FileDates | None = None
-        self.rel_owner: dict[str, str] = {}
 
     def run(self, sources: SourceSet, progress: ProgressCallback | None) -> ImportReport:
         if self.options.dates_from:
@@ -288,10 +288,6 @@ class _Importer:
         self.report.skipped.append(SkippedFile(source.display, reason))
 
     def _read(self, source: SourceFile) -> ParseResult | None:
-        owner = self.rel_owner.get(source.rel)
-        if owner is not None:
-            self._skip(source, f"same relative path '{source.rel}' as {owner}; import it alone")
-            return None
         try:
             data = source.path.read_bytes()
         except OSError as exc:
@@ -315,7 +311,6 @@ class _Importer:
         if source.walked and source.rel.lower().endswith(".txt") and STYLES[result.style].one_note:
             self._skip(source, "plain-text file without dated or headed entries")
             return None
-        self.rel_owner[source.rel] = source.display
         if decoded.warning:
             self.report.warnings.append(f"{source.display}:1: {decoded.warning}")
         self.report.warnings.extend(w.at(source.display) for w in result.warnings)
@@ -328,7 +323,10 @@ class _Importer:
         self.report.files_read += 1
         one_note = STYLES[result.style].one_note
         keys = {note.source.key for note in result.notes if note.source is not None}
+        root = _root_text(source.root)
         for note in result.notes:
+            assert note.source is not None
+            note = note.with_changes(source=replace(note.source, root=root))
             if one_note and note.date is None and self.file_dates is not None:
                 date = self.file_dates.get(source.path)
                 if date is not None:
@@ -341,7 +339,7 @@ class _Importer:
         source = note.source
         assert source is not None
         assert source.key is not None
-        found = self.by_key.get((source.path, source.key))
+        found = self.by_key.get((source.root, source.path, source.key))
         if found is not None and id(found) not in self.claimed:
             self.claimed.add(id(found))
             return found
@@ -350,7 +348,7 @@ class _Importer:
             return None
         candidates = [
             old
-            for old in self.by_source.get(source.path, [])
+            for old in self.by_source.get((source.root, source.path), [])
             if id(old) not in self.claimed
             and old.source is not None
             and old.source.key not in file_keys
@@ -442,7 +440,20 @@ def _free_id(preferred: str, taken_folded: set[str]) -> str:
 
 
 def _with_digest(source: Source, digest: str) -> Source:
-    return Source(path=source.path, line=source.line, key=source.key, digest=digest)
+    return replace(source, digest=digest)
+
+
+def _root_text(root: Path) -> str:
+    """The imported folder as recorded in notes: absolute, with ``~`` for the home folder.
+
+    Recording it keeps ``a/notes.md`` and ``b/notes.md`` (both ``notes.md``
+    relative to what was imported) apart; moving the folder makes a later
+    import create new notes rather than overwrite old ones.
+    """
+    try:
+        return "~/" + root.relative_to(Path.home().resolve()).as_posix()
+    except ValueError:
+        return root.as_posix()
 
 
 def import_sources(

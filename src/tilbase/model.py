@@ -50,16 +50,18 @@ _URL_TRAILING_PUNCTUATION = ".,;:!?*_~"
 class Source:
     """Where a note was read or imported from.
 
-    ``path`` is relative to the import root, ``line`` is 1-based. ``key`` names
-    the entry inside its source file (stable when entries are added above it)
-    and ``digest`` is the fingerprint of the note as it was imported, so a
-    later import can tell "changed at the source" from "edited in the KB".
+    ``path`` is relative to ``root``, the folder that was imported (written
+    with ``~`` for the home folder), ``line`` is 1-based. ``key`` names the
+    entry inside its source file (stable when entries are added above it) and
+    ``digest`` is the fingerprint of the note as it was imported, so a later
+    import can tell "changed at the source" from "edited in the KB".
     """
 
     path: str
     line: int | None = None
     key: str | None = None
     digest: str | None = None
+    root: str | None = None
 
 
 @dataclass(frozen=True)

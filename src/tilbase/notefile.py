@@ -203,6 +203,7 @@ def _coerce_source(value: Any) -> Source | None:
             line=int(line) if isinstance(line, int) else None,
             key=str(value["key"]) if value.get("key") is not None else None,
             digest=str(value["digest"]) if value.get("digest") is not None else None,
+            root=str(value["root"]) if value.get("root") is not None else None,
         )
     if isinstance(value, str) and value.strip():
         return Source(path=value.strip())
@@ -280,7 +281,7 @@ def frontmatter_of(note: Note) -> dict[str, Any]:
     metadata["tags"] = list(note.tags)
     if note.source is not None:
         source: dict[str, Any] = {"path": note.source.path}
-        for key in ("line", "key", "digest"):
+        for key in ("line", "key", "digest", "root"):
             value = getattr(note.source, key)
             if value is not None:
                 source[key] = value

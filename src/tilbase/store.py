@@ -31,7 +31,7 @@ from tilbase.text import decode_bytes
 __all__ = ["NOTE_SUFFIXES", "FileStat", "NoteStore", "ScanResult", "atomic_write"]
 
 NOTE_SUFFIXES = (".md",)
-CATALOG_VERSION = 2
+CATALOG_VERSION = 3
 _AMBIGUOUS_SHOWN = 5
 
 
@@ -123,7 +123,13 @@ def _note_to_json(note: Note) -> dict[str, Any]:
         "body": note.body,
         "source": None
         if note.source is None
-        else [note.source.path, note.source.line, note.source.key, note.source.digest],
+        else [
+            note.source.path,
+            note.source.line,
+            note.source.key,
+            note.source.digest,
+            note.source.root,
+        ],
     }
 
 
