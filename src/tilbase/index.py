@@ -30,10 +30,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal, TypeVar
 
-from whoosh import fields, highlight, index
+from whoosh import columns, fields, highlight, index
 from whoosh import query as wq
 from whoosh.analysis import LowercaseFilter as _Lowercase
-from whoosh.analysis import RegexTokenizer, StemmingAnalyzer
+from whoosh.analysis import RegexTokenizer, StemmingAnalyzer, StopFilter
 from whoosh.scoring import BM25F
 from whoosh.util.filelock import FileLock
 
@@ -101,6 +101,11 @@ def _text_analyzer() -> Any:
     return StemmingAnalyzer(expression=r"\w+", minsize=1)
 
 
+def _spell_analyzer() -> Any:
+    # Real words only (no digits, no stop words): what "did you mean" may suggest.
+    return RegexTokenizer(r"[^\W\d_]{2,}") | _Lowercase() | StopFilter()
+
+
 def build_schema() -> fields.Schema:
     """The index's fields. ``path`` (relative to the notes folder) is the unique key."""
     text = _text_analyzer()
@@ -113,9 +118,10 @@ def build_schema() -> fields.Schema:
         topic=fields.TEXT(analyzer=text, stored=True),
         topic_path=fields.TEXT(analyzer=keys, phrase=False),
         tags=fields.TEXT(analyzer=tag_analyzer(), phrase=False, stored=True),
-        date=fields.DATETIME(stored=True, sortable=True),
+        # Undated notes get 0 in the sort column, so newest-first puts them last.
+        date=fields.DATETIME(stored=True, sortable=columns.NumericColumn("Q", default=0)),
         # Unstemmed words of every text field, so "did you mean" names real words.
-        spell=fields.TEXT(analyzer=RegexTokenizer(r"[^\W\d_]{2,}") | _Lowercase(), phrase=False),
+        spell=fields.TEXT(analyzer=_spell_analyzer(), phrase=False),
     )
 
 

@@ -27,8 +27,10 @@ from typing import Any
 
 from whoosh import query as wq
 from whoosh.analysis import Filter, RegexTokenizer
-from whoosh.qparser import MultifieldParser, OrGroup
+from whoosh.matching import CoordMatcher, UnionMatcher
+from whoosh.qparser import MultifieldParser, MultifieldPlugin, OrGroup
 from whoosh.qparser.dateparse import DateParserPlugin, English
+from whoosh.qparser.syntax import DisMaxGroup
 from whoosh.util.times import adatetime
 
 from tilbase.filters import NoteFilter
@@ -39,6 +41,7 @@ __all__ = [
     "FIELD_BOOSTS",
     "KEY_SEPARATOR",
     "USER_FIELDS",
+    "BestField",
     "ParsedQuery",
     "QueryWord",
     "filter_query",
@@ -66,6 +69,8 @@ DEFAULT_FIELDS: tuple[str, ...] = ("title", "body", "topic", "tags")
 FIELD_BOOSTS: dict[str, float] = {"title": 2.0, "topic": 1.5, "tags": 1.5, "body": 1.0}
 #: How much a note gains for matching more of the free words (Whoosh's OrGroup factor).
 COORDINATION = 0.9
+#: How much the other fields matching a word add to its best field (0: nothing, 1: all).
+FIELD_TIEBREAK = 0.1
 #: Separates the keys of a multi-valued keyword field; it cannot occur in a tag or topic.
 KEY_SEPARATOR = "\x1f"
 
@@ -73,6 +78,7 @@ _TEXT_FIELDS = frozenset({"title", "body", "topic"})
 _FIELD_PREFIX = re.compile(r"(?<![\w.])([A-Za-z_][\w]*):")
 _HASHTAG = re.compile(r"(?<![\w#])#(?=\w)")
 _WORD = re.compile(r"\w+")
+_TAG_SPLIT = re.compile(r"[\s:()\"\[\]{}^~*]+")
 _OPERATORS = frozenset({"AND", "OR", "NOT", "ANDNOT", "ANDMAYBE", "REQUIRE"})
 _ISO_DATE = re.compile(r"(\d{4})(?:-(\d{1,2})(?:-(\d{1,2}))?)?")
 
@@ -256,12 +262,92 @@ def plain_words(text: str) -> str:
     return " ".join(w.lower() if w in _OPERATORS else w for w in words)
 
 
+class _BestFieldMatcher(UnionMatcher):  # type: ignore[misc]  # Whoosh is untyped
+    """Matches a document when any field does; scores the best field plus a little of the rest.
+
+    Whoosh's own ``DisjunctionMaxMatcher`` takes the max of both sides even
+    when they sit on different documents, so it cannot be used as it is.
+    """
+
+    def score(self) -> float:
+        a, b = self.a, self.b
+        if not a.is_active():
+            return float(b.score())
+        if not b.is_active():
+            return float(a.score())
+        if a.id() != b.id():
+            return float(a.score() if a.id() < b.id() else b.score())
+        first, second = a.score(), b.score()
+        return float(max(first, second) + FIELD_TIEBREAK * min(first, second))
+
+
+class BestField(wq.DisjunctionMax):  # type: ignore[misc]  # Whoosh is untyped
+    """One word searched in several fields, scored by its best field.
+
+    Summing the fields instead would count a common word up to four times
+    when it is in a note's title, topic, tags and body.
+    """
+
+    def _matcher(self, subs: Any, searcher: Any, context: Any) -> Any:
+        return self._tree_matcher(subs, _BestFieldMatcher, searcher, context, None)
+
+
+class _BestFieldGroup(DisMaxGroup):  # type: ignore[misc]  # Whoosh is untyped
+    qclass = BestField
+
+
+class _WordCoordMatcher(CoordMatcher):  # type: ignore[misc]  # Whoosh is untyped
+    """Whoosh's coordination bonus, counting distinct words rather than (field, word) pairs.
+
+    Whoosh counts a word found in a title and a body as two matches, which
+    rewards the same word twice instead of a note that has more of the words.
+    """
+
+    def __init__(self, child: Any, scale: float = 1.0) -> None:
+        super().__init__(child, scale=scale)
+        self._termcount = len({text for _name, text in _terms(child.term_matchers())})
+
+    def score(self) -> float:
+        child = self.child
+        words = {text for _name, text in child.matching_terms(child.id())}
+        return float(self._sqr(child.score(), len(words)))
+
+
+def _terms(matchers: Iterable[Any]) -> Iterator[tuple[str, bytes]]:
+    for matcher in matchers:
+        yield matcher.term()
+
+
+class AnyWords(wq.Or):  # type: ignore[misc]  # Whoosh is untyped
+    """Free words OR-ed, with a bonus for documents that match more distinct words."""
+
+    def _matcher(self, subs: Any, searcher: Any, context: Any) -> Any:
+        reader = searcher.reader()
+        matcher = self._tree_matcher(
+            subs, UnionMatcher, searcher, context, lambda q: q.estimate_size(reader)
+        )
+        if self.scale and any(matcher.term_matchers()):
+            matcher = _WordCoordMatcher(matcher, scale=self.scale)
+        return matcher
+
+
+class _AnyWordsGroup(OrGroup):  # type: ignore[misc]  # Whoosh is untyped
+    qclass = AnyWords
+
+    def __init__(self, nodes: Any = None, **kwargs: Any) -> None:
+        kwargs["scale"] = COORDINATION
+        super().__init__(nodes=nodes, **kwargs)
+
+
 def _parser(schema: Any, now: dt.datetime, date_errors: list[str]) -> MultifieldParser:
     parser = MultifieldParser(
         list(DEFAULT_FIELDS),
         schema,
         fieldboosts=FIELD_BOOSTS,
-        group=OrGroup.factory(COORDINATION),
+        group=_AnyWordsGroup,
+    )
+    parser.replace_plugin(
+        MultifieldPlugin(list(DEFAULT_FIELDS), fieldboosts=FIELD_BOOSTS, group=_BestFieldGroup)
     )
     parser.add_plugin(
         DateParserPlugin(basedate=now, dateparser=_IsoFirstDates(), callback=date_errors.append)
@@ -288,8 +374,36 @@ def parse_query(text: str, schema: Any, *, now: dt.datetime | None = None) -> Pa
             if date_errors:
                 problem = f"'{date_errors[0]}' is not a date Whoosh can read"
             else:
-                return ParsedQuery(parsed, canonical)
+                return ParsedQuery(_exclude_negations(parsed), canonical)
     return _fallback(text, schema, now, problem)
+
+
+def _has_negation(query: wq.Query) -> bool:
+    return isinstance(query, wq.Not) or any(_has_negation(c) for c in query.children())
+
+
+def _exclude_negations(query: wq.Query) -> wq.Query:
+    """Make ``a b NOT c`` mean (a OR b) without c.
+
+    With OR-ed words Whoosh reads it as ``a OR b OR (NOT c)``, which matches
+    almost every note; a person means "and not".
+    """
+    if not _has_negation(query):
+        return query
+    if isinstance(query, wq.Or):
+        children = [_exclude_negations(child) for child in query.subqueries]
+        negated = [child.query for child in children if isinstance(child, wq.Not)]
+        if negated:
+            kept = [child for child in children if not isinstance(child, wq.Not)]
+            excluded = negated[0] if len(negated) == 1 else wq.Or(negated)
+            if not kept:
+                return wq.Not(excluded)
+            positive = (
+                kept[0] if len(kept) == 1 else wq.Or(kept, boost=query.boost, scale=query.scale)
+            )
+            return wq.AndNot(positive, excluded)
+        return query.__class__(children, boost=query.boost, scale=query.scale)
+    return query.apply(_exclude_negations)
 
 
 def _fallback(text: str, schema: Any, now: dt.datetime, problem: str) -> ParsedQuery:
@@ -297,7 +411,7 @@ def _fallback(text: str, schema: Any, now: dt.datetime, problem: str) -> ParsedQ
     parts: list[wq.Query] = []
     if words:
         parts.append(_parser(schema, now, []).parse(words))
-    tags = [normalize_tag(token) for token in text.split()]
+    tags = [normalize_tag(token) for token in _TAG_SPLIT.split(text)]
     parts.extend(wq.Term("tags", tag, boost=FIELD_BOOSTS["tags"]) for tag in tags if tag)
     query: wq.Query = wq.Or(parts).normalize() if parts else wq.NullQuery
     return ParsedQuery(query, words, fallback=problem)
