@@ -32,8 +32,8 @@ from typing import Any, Literal, TypeVar
 
 from whoosh import columns, fields, highlight, index
 from whoosh import query as wq
+from whoosh.analysis import STOP_WORDS, RegexTokenizer, StemmingAnalyzer, StopFilter
 from whoosh.analysis import LowercaseFilter as _Lowercase
-from whoosh.analysis import RegexTokenizer, StemmingAnalyzer, StopFilter
 from whoosh.scoring import BM25F
 from whoosh.util.filelock import FileLock
 
@@ -75,6 +75,8 @@ DEFAULT_LOCK_TIMEOUT = 10.0
 #: Full rebuilds of at least this many notes use two processes (measured ~2x faster).
 MULTIPROCESS_THRESHOLD = 2000
 _LOCK_POLL = 0.05
+#: How many distinctive words of a note ``related`` searches for.
+RELATED_TERMS = 12
 #: BM25F with a lower length normalisation for titles (short, and all about the note).
 _SCORING = BM25F(B=0.75, K1=1.2, title_B=0.5)
 
@@ -256,11 +258,11 @@ class NoteIndex:
     """The Whoosh index of one KB's notes."""
 
     def __init__(
-        self, index_dir: Path, notes_dir: Path, *, lock_timeout: float = DEFAULT_LOCK_TIMEOUT
+        self, index_dir: Path, notes_dir: Path, *, lock_timeout: float | None = None
     ) -> None:
         self.index_dir = index_dir
         self.notes_dir = notes_dir
-        self.lock_timeout = lock_timeout
+        self.lock_timeout = DEFAULT_LOCK_TIMEOUT if lock_timeout is None else lock_timeout
         self.lock_path = index_dir.with_name(index_dir.name + ".lock")
         self.manifest_path = index_dir / MANIFEST_NAME
         self.schema = build_schema()
@@ -539,11 +541,15 @@ class NoteIndex:
         """Run a parsed query; ``limit=None`` returns every match."""
 
         def run(searcher: Any) -> Matches:
-            options: dict[str, Any] = {"limit": limit, "filter": filter_query}
+            # Whoosh refuses limit=0; ask for one hit and show none.
+            options: dict[str, Any] = {
+                "limit": None if limit is None else max(limit, 1),
+                "filter": filter_query,
+            }
             if sort == "date":
                 options.update(sortedby="date", reverse=True)
             results = searcher.search(parsed.query, **options)
-            hits = [IndexHit(hit["path"], _score(hit)) for hit in results]
+            hits = [IndexHit(hit["path"], _score(hit)) for hit in results][:limit]
             total = len(results) if count and limit is not None else len(hits)
             return Matches(
                 hits,
@@ -555,16 +561,29 @@ class NoteIndex:
         return self._read(run)
 
     def related(self, rel_path: str, text: str, *, limit: int = 10) -> Matches:
-        """Notes most like ``text`` (the note at ``rel_path``, which is left out)."""
+        """Notes most like ``text`` (the note at ``rel_path``, which is left out).
+
+        Whoosh's more-like-this: the words of ``text`` that best tell it
+        apart from the collection, searched in titles, topics and bodies.
+        """
 
         def run(searcher: Any) -> Matches:
-            key_terms = searcher.key_terms_from_text("body", text, numterms=15, normalize=True)
+            if limit == 0:
+                return Matches([], 0)
+            reader = searcher.reader()
+            candidates = searcher.key_terms_from_text("body", text, numterms=40, normalize=True)
+            # Words no other note has cannot find anything; stop words are not indexed.
+            key_terms = [
+                (word, weight)
+                for word, weight in candidates
+                if word not in STOP_WORDS and reader.doc_frequency("body", word) > 1
+            ][:RELATED_TERMS]
             if not key_terms:
                 return Matches([], 0)
             terms = [
                 wq.Term(name, word, boost=weight * FIELD_BOOSTS[name])
                 for word, weight in key_terms
-                for name in ("title", "body")
+                for name in ("title", "topic", "body")
             ]
             results = searcher.search(wq.Or(terms), limit=limit, mask=wq.Term("path", rel_path))
             hits = [IndexHit(hit["path"], _score(hit)) for hit in results]

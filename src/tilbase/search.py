@@ -263,7 +263,7 @@ def related(kb: KnowledgeBase, id_or_prefix: str, *, limit: int = 10) -> SearchR
 
     index = _index(kb)
     rel = _relpath(kb, note)
-    text = f"{note.title}\n{note.body}"
+    text = f"{note.title}\n{note.topic or ''}\n{note.body}"
     matches = _read(kb, index, lambda: index.related(rel, text, limit=limit))
     by_path = kb.scan().by_path()
     hits = []
