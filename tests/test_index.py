@@ -78,19 +78,31 @@ def bump_mtime(path: Path) -> None:
     os.utime(path, ns=(stat.st_atime_ns, stat.st_mtime_ns + 1_000_000_000))
 
 
+def test_file_stats_sees_the_same_files_as_iter_files(kb: KnowledgeBase) -> None:
+    notes_dir = kb.config.notes_dir
+    for rel in ["a.md", "sub/b.md", "sub/deeper/c.md", ".hidden.md", ".git/d.md", "e.txt"]:
+        path = notes_dir / rel
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text("x\n", "utf-8")
+    (notes_dir / "folder.md").mkdir()
+    expected = {rel: stat for rel, _path, stat in kb.store.iter_files()}
+    assert kb.store.file_stats() == expected
+    assert set(expected) == {"a.md", "sub/b.md", "sub/deeper/c.md"}
+
+
 def test_first_build_is_silent_and_writes_the_manifest(fixture_kb: KnowledgeBase) -> None:
-    report = index_of(fixture_kb).sync(fixture_kb.scan, fixture_kb.rescan)
+    report = index_of(fixture_kb).sync(fixture_kb.store.file_stats, fixture_kb.rescan)
     assert report.rebuilt
     assert report.reason is None
     assert report.total == len(FIXTURE_NOTES)
     assert set(manifest_files(fixture_kb)) == {f"{n.id}.md" for n in FIXTURE_NOTES}
-    again = index_of(fixture_kb).sync(fixture_kb.scan, fixture_kb.rescan)
+    again = index_of(fixture_kb).sync(fixture_kb.store.file_stats, fixture_kb.rescan)
     assert not again.changed
 
 
 def test_sync_applies_only_what_changed_on_disk(fixture_kb: KnowledgeBase) -> None:
     notes_dir = fixture_kb.config.notes_dir
-    index_of(fixture_kb).sync(fixture_kb.scan, fixture_kb.rescan)
+    index_of(fixture_kb).sync(fixture_kb.store.file_stats, fixture_kb.rescan)
     (notes_dir / "2022-11-14-what-is-kedro.md").unlink()
     gil = notes_dir / "2022-11-25-day-87.md"
     gil.write_text(gil.read_text(encoding="utf-8") + "- also: subinterpreters\n", "utf-8")
@@ -98,7 +110,7 @@ def test_sync_applies_only_what_changed_on_disk(fixture_kb: KnowledgeBase) -> No
     (notes_dir / "sub").mkdir()
     (notes_dir / "sub" / "new.md").write_text("# Zebra crossings\n\nstripes\n", "utf-8")
     fixture_kb.rescan()
-    report = index_of(fixture_kb).sync(fixture_kb.scan, fixture_kb.rescan)
+    report = index_of(fixture_kb).sync(fixture_kb.store.file_stats, fixture_kb.rescan)
     assert (report.added, report.updated, report.removed) == (1, 1, 1)
     assert not report.rebuilt
     assert ids_for(fixture_kb, "subinterpreters") == {"2022-11-25-day-87"}
@@ -123,12 +135,12 @@ def test_edits_outside_til_are_found_by_the_next_search(fixture_kb: KnowledgeBas
 
 def test_update_keeps_one_document_per_note(fixture_kb: KnowledgeBase) -> None:
     index = index_of(fixture_kb)
-    index.sync(fixture_kb.scan, fixture_kb.rescan)
+    index.sync(fixture_kb.store.file_stats, fixture_kb.rescan)
     path = fixture_kb.config.notes_dir / "2022-11-14-what-is-kedro.md"
     for n in range(3):
         path.write_text(path.read_text("utf-8") + f"- edit {n}\n", "utf-8")
         bump_mtime(path)
-        index.sync(fixture_kb.rescan, fixture_kb.rescan, changed=True)
+        index.sync(fixture_kb.store.file_stats, fixture_kb.rescan, changed=True)
     assert [hit.note.id for hit in search(fixture_kb, NoteFilter(query="edit")).hits] == [
         "2022-11-14-what-is-kedro"
     ]
@@ -231,7 +243,7 @@ def test_damaged_index_is_rebuilt(fixture_kb: KnowledgeBase, damage: str) -> Non
         manifest.write_text(json.dumps(data), "utf-8")
     elif damage == "manifest-disagrees":
         data = json.loads(manifest.read_text("utf-8"))
-        data["files"]["ghost.md"] = [1, 1]
+        data["files"]["ghost.md"] = [1, 1, "ghost"]
         manifest.write_text(json.dumps(data), "utf-8")
     elif damage == "index-dir-is-a-file":
         import shutil
@@ -284,13 +296,13 @@ def test_schema_pickled_in_the_index_is_not_trusted(fixture_kb: KnowledgeBase) -
 
 def test_busy_lock_times_out_with_index_busy(fixture_kb: KnowledgeBase) -> None:
     index = index_of(fixture_kb, timeout=0.3)
-    index.sync(fixture_kb.scan, fixture_kb.rescan)
+    index.sync(fixture_kb.store.file_stats, fixture_kb.rescan)
     holder = FileLock(str(index.lock_path))
     assert holder.acquire(blocking=False)
     try:
         started = time.monotonic()
         with pytest.raises(IndexBusy):
-            index.sync(fixture_kb.scan, fixture_kb.rescan, changed=True)
+            index.sync(fixture_kb.store.file_stats, fixture_kb.rescan, changed=True)
         assert 0.25 <= time.monotonic() - started < 5
     finally:
         holder.release()

@@ -62,8 +62,10 @@ def test_piped_output_is_one_tab_separated_line_per_hit(run: Run, notes_dir: Pat
 def test_terminal_output_lists_title_metadata_and_highlighted_snippet(
     run: Run, notes_dir: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    import tilbase.render
     import tilbase.render.search
 
+    monkeypatch.setattr(tilbase.render, "is_terminal", lambda: True)
     monkeypatch.setattr(tilbase.render.search, "is_terminal", lambda: True)
     result = run("search", "kedro", "--limit", "2")
     assert result.exit_code == 0, result.stderr

@@ -176,13 +176,17 @@ def diff_manifest(indexed: Mapping[str, FileStat], current: Mapping[str, FileSta
 class _Manifest:
     notes_dir: str
     files: dict[str, FileStat]
+    ids: dict[str, str]
 
 
-def _manifest_text(notes_dir: Path, files: Mapping[str, FileStat]) -> str:
+def _manifest_text(notes_dir: Path, current: ScanResult) -> str:
+    ids = {rel: note.id for rel, note in current.by_path().items()}
     payload = {
         "schema": SCHEMA_VERSION,
         "notes_dir": str(notes_dir),
-        "files": {rel: [st.size, st.mtime_ns] for rel, st in sorted(files.items())},
+        "files": {
+            rel: [st.size, st.mtime_ns, ids[rel]] for rel, st in sorted(current.stats.items())
+        },
     }
     return json.dumps(payload, ensure_ascii=False, separators=(",", ":"))
 
@@ -197,7 +201,8 @@ def _parse_manifest(text: str) -> _Manifest:
         if schema != SCHEMA_VERSION:
             raise IndexBroken(f"it was built with schema version {schema}, not {SCHEMA_VERSION}")
         files = {rel: FileStat(int(v[0]), int(v[1])) for rel, v in data["files"].items()}
-        return _Manifest(str(data["notes_dir"]), files)
+        ids = {rel: str(v[2]) for rel, v in data["files"].items()}
+        return _Manifest(str(data["notes_dir"]), files, ids)
     except IndexBroken:
         raise
     except (ValueError, TypeError, KeyError, IndexError, AttributeError):
@@ -231,9 +236,10 @@ class SyncReport:
 
 @dataclass(frozen=True)
 class IndexHit:
-    """One matching note: its path relative to the notes folder and its score."""
+    """One matching note: its path relative to the notes folder, its id and its score."""
 
     path: str
+    id: str
     score: float | None
 
 
@@ -273,27 +279,28 @@ class NoteIndex:
 
     def sync(
         self,
+        stats: Callable[[], Mapping[str, FileStat]],
         scan: Callable[[], ScanResult],
-        fresh_scan: Callable[[], ScanResult] | None = None,
         *,
         changed: bool = False,
         repair: str | None = None,
     ) -> SyncReport:
         """Bring the index up to date with the notes, rebuilding it if it is unusable.
 
-        ``scan`` gives the notes as the caller knows them (used, without taking
-        the lock, to see whether anything changed); ``fresh_scan`` re-reads them
-        once the lock is held. ``changed=True`` skips the lock-free check (the
-        caller just wrote a note). ``repair`` forces a rebuild for that reason
-        unless another process rewrote the index since this one opened it.
-        Raises ``IndexBusy`` when the lock cannot be had in time.
+        ``stats`` gives the note files' sizes and mtimes (a cheap, lock-free
+        check whether anything changed); ``scan`` reads the notes, and is
+        called only with the lock held. ``changed=True`` skips the lock-free
+        check (the caller just wrote a note). ``repair`` forces a rebuild for
+        that reason unless another process rewrote the index since this one
+        opened it. Raises ``IndexBusy`` when the lock cannot be had in time.
         """
-        fresh_scan = fresh_scan or scan
-        if not changed and repair is None and self._is_current(scan()):
-            return SyncReport(total=len(scan().stats))
+        if not changed and repair is None:
+            current_stats = stats()
+            if self._is_current(current_stats):
+                return SyncReport(total=len(current_stats))
         first_build = not self.lock_path.exists() and not self.index_dir.exists()
         with self._locked():
-            current = fresh_scan()
+            current = scan()
             if repair is not None and self._opened == self._identity():
                 return self._rebuild(current, repair)
             self._close()
@@ -302,6 +309,14 @@ class NoteIndex:
             except IndexBroken as exc:
                 return self._rebuild(current, None if first_build else str(exc))
             diff = diff_manifest(manifest.files, current.stats)
+            # A note's id can change without its file changing (another file took the id).
+            renamed = tuple(
+                rel
+                for rel, note in current.by_path().items()
+                if rel in manifest.ids and manifest.ids[rel] != note.id and rel not in diff.updated
+            )
+            if renamed:
+                diff = IndexDiff(diff.added, tuple(sorted(diff.updated + renamed)), diff.removed)
             if diff.empty:
                 return SyncReport(total=len(current.stats))
             try:
@@ -316,13 +331,13 @@ class NoteIndex:
         with self._locked():
             return self._rebuild(scan(), None, progress)
 
-    def _is_current(self, current: ScanResult) -> bool:
-        """Lock-free check: the index opens, matches its manifest and the notes."""
+    def _is_current(self, current: Mapping[str, FileStat]) -> bool:
+        """Lock-free check: the index opens, matches its manifest and the note files."""
         try:
             manifest = self._open_checked()
         except IndexBroken:
             return False
-        return diff_manifest(manifest.files, current.stats).empty
+        return diff_manifest(manifest.files, current).empty
 
     def _open_checked(self) -> _Manifest:
         """Open the index and its manifest, or raise ``IndexBroken`` saying what is wrong."""
@@ -397,7 +412,7 @@ class NoteIndex:
             if isinstance(exc, Exception):
                 raise IndexBroken(f"it cannot be written ({_describe(exc)})") from None
             raise
-        self._write_manifest(self.index_dir, current.stats)
+        self._write_manifest(self.index_dir, current)
         self._close()
         return SyncReport(
             added=len(diff.added),
@@ -421,7 +436,7 @@ class NoteIndex:
         staging.mkdir(parents=True)
         try:
             self._fill(staging, current, progress)
-            self._write_manifest(staging, current.stats)
+            self._write_manifest(staging, current)
             self._replace_with(staging)
         except BaseException:
             shutil.rmtree(staging, ignore_errors=True)
@@ -485,8 +500,10 @@ class NoteIndex:
                 return
         staging.rename(target)
 
-    def _write_manifest(self, folder: Path, files: Mapping[str, FileStat]) -> None:
-        atomic_write(folder / MANIFEST_NAME, _manifest_text(self.notes_dir, files), overwrite=True)
+    def _write_manifest(self, folder: Path, current: ScanResult) -> None:
+        atomic_write(
+            folder / MANIFEST_NAME, _manifest_text(self.notes_dir, current), overwrite=True
+        )
 
     @contextlib.contextmanager
     def _locked(self) -> Iterator[None]:
@@ -536,7 +553,7 @@ class NoteIndex:
         filter_query: wq.Query | None = None,
         limit: int | None = 10,
         sort: SortOrder = "relevance",
-        count: bool = True,
+        count: bool = False,
     ) -> Matches:
         """Run a parsed query; ``limit=None`` returns every match."""
 
@@ -549,7 +566,7 @@ class NoteIndex:
             if sort == "date":
                 options.update(sortedby="date", reverse=True)
             results = searcher.search(parsed.query, **options)
-            hits = [IndexHit(hit["path"], _score(hit)) for hit in results][:limit]
+            hits = [IndexHit(hit["path"], hit["id"], _score(hit)) for hit in results][:limit]
             total = len(results) if count and limit is not None else len(hits)
             return Matches(
                 hits,
@@ -586,7 +603,7 @@ class NoteIndex:
                 for name in ("title", "topic", "body")
             ]
             results = searcher.search(wq.Or(terms), limit=limit, mask=wq.Term("path", rel_path))
-            hits = [IndexHit(hit["path"], _score(hit)) for hit in results]
+            hits = [IndexHit(hit["path"], hit["id"], _score(hit)) for hit in results]
             return Matches(hits, len(hits), frozenset(word for word, _w in key_terms))
 
         return self._read(run)

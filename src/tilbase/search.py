@@ -11,7 +11,7 @@ when it needs it, so ``til --help`` stays fast.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Literal
 
@@ -20,7 +20,7 @@ from tilbase.filters import NoteFilter
 from tilbase.model import Note
 
 if TYPE_CHECKING:
-    from tilbase.index import Matches, NoteIndex, Snippet, SyncReport
+    from tilbase.index import IndexHit, Matches, NoteIndex, Snippet, SyncReport
     from tilbase.kb import KnowledgeBase
 
 __all__ = [
@@ -105,7 +105,7 @@ def sync_index(kb: KnowledgeBase, index: NoteIndex | None = None, *, changed: bo
 
     index = index or _index(kb)
     try:
-        _report(kb, index.sync(kb.scan, kb.rescan, changed=changed))
+        _report(kb, index.sync(kb.store.file_stats, kb.rescan, changed=changed))
     except IndexBusy as exc:
         kb.warnings.append(
             f"search index {_location(kb)}: busy ({exc}); "
@@ -149,7 +149,7 @@ def _read(kb: KnowledgeBase, index: NoteIndex, reader: Callable[[], Matches]) ->
                 "try again in a moment",
             ) from None
         try:
-            _report(kb, index.sync(kb.scan, kb.rescan, repair=str(exc)))
+            _report(kb, index.sync(kb.store.file_stats, kb.rescan, repair=str(exc)))
         except IndexBusy:
             raise SearchError(
                 f"search index {_location(kb)} is being rebuilt by another til process",
@@ -175,11 +175,14 @@ def search(
     *,
     limit: int | None = 10,
     sort: SortOrder = "relevance",
+    count: bool = False,
 ) -> SearchResult:
     """Find the notes matching ``note_filter`` (its query and metadata filters).
 
     Ranked by relevance (BM25F) or by date, newest first. Without a query,
-    every note passing the filters matches (newest first).
+    every note passing the filters matches (newest first). ``count=True``
+    counts every match for ``SearchResult.total`` (otherwise it is the number
+    of hits returned), which costs a second pass over the matches.
     """
     _check_limit(limit)
     text = (note_filter.query or "").strip()
@@ -198,14 +201,12 @@ def search(
         kb,
         index,
         lambda: index.search(
-            parsed, filter_query=filter_query(note_filter), limit=limit, sort=sort
+            parsed, filter_query=filter_query(note_filter), limit=limit, sort=sort, count=count
         ),
     )
-    by_path = kb.scan().by_path()
     hits = []
-    for hit in matches.hits:
-        note = by_path.get(hit.path)
-        if note is None or not note_filter.matches_metadata(note):
+    for hit, note in _hit_notes(kb, matches.hits):
+        if not note_filter.matches_metadata(note):
             continue
         hits.append(
             SearchHit(
@@ -280,6 +281,23 @@ def related(kb: KnowledgeBase, id_or_prefix: str, *, limit: int = 10) -> SearchR
             )
         )
     return SearchResult(hits, len(hits), query=note.id)
+
+
+def _hit_notes(kb: KnowledgeBase, hits: list[IndexHit]) -> Iterator[tuple[IndexHit, Note]]:
+    """The notes of the hits, read from their files (a scan of every note is not needed).
+
+    The id comes from the index, which holds the id the note has in the KB
+    (a file whose id another file already uses is known by a unique one).
+    """
+    from tilbase.errors import NoteNotFound
+
+    for hit in hits:
+        try:
+            note, warnings = kb.store.read_file(kb.config.notes_dir / hit.path)
+        except NoteNotFound:  # deleted since the index was brought up to date
+            continue
+        kb.warnings.extend(warnings)
+        yield hit, note if note.id == hit.id else note.with_changes(id=hit.id)
 
 
 def _relpath(kb: KnowledgeBase, note: Note) -> str:

@@ -57,8 +57,12 @@ def search(
         since=parse_date_option(since, "--since"),
         until=parse_date_option(until, "--until"),
     )
+    from tilbase.render import is_terminal
+
     kb = open_kb(ctx)
-    result = run_search(kb, note_filter, limit=limit, sort=sort.value)
+    # Counting every match is only worth it for the "N of M shown" line on a terminal.
+    count = not as_json and is_terminal()
+    result = run_search(kb, note_filter, limit=limit, sort=sort.value, count=count)
     show_warnings(kb)
     print_search_notes(result)
     print_search_result(result, as_json=as_json)

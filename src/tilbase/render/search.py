@@ -8,14 +8,13 @@ from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any
 
 from rich.markup import escape
-from rich.padding import Padding
-from rich.text import Text
 
 from tilbase.render import info, is_terminal, print_json, print_plain, stdout_console
-from tilbase.render.notes import note_header
 from tilbase.serialize import note_listing
 
 if TYPE_CHECKING:
+    from rich.text import Text
+
     from tilbase.index import Snippet, SyncReport
     from tilbase.search import SearchHit, SearchResult
 
@@ -69,6 +68,15 @@ def print_search_result(
             fields = [date, note.id, note.title, hit.snippet_text]
             print_plain("\t".join(" ".join(field.split()) for field in fields))
         return
+    _print_ranked(result)
+
+
+def _print_ranked(result: SearchResult) -> None:
+    from rich.padding import Padding
+    from rich.text import Text
+
+    from tilbase.render.notes import note_header
+
     console = stdout_console()
     width = len(str(len(result.hits)))
     for rank, hit in enumerate(result.hits, start=1):
@@ -84,6 +92,8 @@ def print_search_result(
 
 
 def _styled(pieces: Snippet, base: str) -> Text:
+    from rich.text import Text
+
     text = Text(style=base)
     for piece, is_match in pieces:
         text.append(piece, style=_MATCH_STYLE if is_match else None)
