@@ -20,6 +20,7 @@ from tilbase.index import (
     diff_manifest,
     flatten_markdown,
     highlight_text,
+    is_plausible_typo,
 )
 from tilbase.kb import KnowledgeBase
 from tilbase.model import Note
@@ -415,3 +416,22 @@ def test_notes_with_odd_content_are_indexed(kb: KnowledgeBase) -> None:
     assert ids_for(kb, "café") == {"unicode"}
     assert ids_for(kb, "title") == {"empty-body"}
     assert ids_for(kb, "lorem") == {"long"}
+
+
+@pytest.mark.parametrize(
+    ("typed", "word", "strict", "lenient"),
+    [
+        ("decison", "decision", True, True),  # a letter left out
+        ("kedroo", "kedro", True, True),  # a letter typed twice
+        ("kedor", "kedro", True, True),  # two letters swapped
+        ("tesr", "test", True, True),  # r is next to t
+        ("slow", "show", False, True),  # l and h are far apart: "slow" is a word
+        ("env", "end", False, True),
+        ("abcd", "badc", False, False),
+        ("cat", "catalog", False, False),
+        ("same", "same", False, False),
+    ],
+)
+def test_is_plausible_typo(typed: str, word: str, strict: bool, lenient: bool) -> None:
+    assert is_plausible_typo(typed, word) is strict
+    assert is_plausible_typo(typed, word, lenient=True) is lenient

@@ -123,9 +123,13 @@ def test_typos_get_a_did_you_mean_with_real_words(
     assert search(fixture_kb, NoteFilter(query=query)).suggestion == suggestion
 
 
-@pytest.mark.parametrize("query", ["kedro", "decision trees", "trees", "learn", "python slow"])
+@pytest.mark.parametrize(
+    "query", ["kedro", "decision trees", "trees", "learn", "python slow", "kedro slaw"]
+)
 def test_known_words_get_no_suggestion(fixture_kb: KnowledgeBase, query: str) -> None:
     # "trees" and "learn" are only in the index as stems (tree, learn): still known words.
+    # "slaw" is one letter from "slow", but a and o are not neighbouring keys and the
+    # query found notes, so it is taken as meant.
     assert search(fixture_kb, NoteFilter(query=query)).suggestion is None
 
 

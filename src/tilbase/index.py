@@ -63,6 +63,7 @@ __all__ = [
     "diff_manifest",
     "flatten_markdown",
     "highlight_text",
+    "is_plausible_typo",
     "note_document",
 ]
 
@@ -572,7 +573,7 @@ class NoteIndex:
                 hits,
                 total,
                 _highlight_terms(parsed.query, searcher.reader()),
-                _suggest(parsed, searcher.reader()),
+                _suggest(parsed, searcher.reader(), found_nothing=not hits),
             )
 
         return self._read(run)
@@ -623,8 +624,14 @@ def _describe(exc: BaseException) -> str:
 # -- spelling ----------------------------------------------------------------------
 
 
-def _suggest(parsed: ParsedQuery, reader: Any) -> str | None:
-    """The query text with unknown words replaced by close words from the index."""
+def _suggest(parsed: ParsedQuery, reader: Any, *, found_nothing: bool) -> str | None:
+    """The query text with unknown words replaced by close words from the index.
+
+    A word is unknown when neither its stem nor the word itself is in any
+    note. Suggestions are real words from the notes; when the query found
+    something, only the kinds of slip people make (a missing, extra or swapped
+    letter, a neighbouring key) are suggested, so "slow" does not become "show".
+    """
     replacements: list[tuple[int, int, str]] = []
     for word in query_words(parsed):
         lowered = word.original.lower()
@@ -634,7 +641,7 @@ def _suggest(parsed: ParsedQuery, reader: Any) -> str | None:
             continue
         if reader.doc_frequency("spell", lowered):
             continue
-        best = _closest_word(reader, lowered)
+        best = _closest_word(reader, lowered, lenient=found_nothing)
         if best is not None:
             replacements.append((word.start, word.end, best))
     if not replacements:
@@ -645,18 +652,59 @@ def _suggest(parsed: ParsedQuery, reader: Any) -> str | None:
     return text
 
 
-def _closest_word(reader: Any, word: str) -> str | None:
-    """The most frequent indexed word at the smallest edit distance (1, or 2 for long words)."""
+def _closest_word(reader: Any, word: str, *, lenient: bool) -> str | None:
+    """The most frequent indexed word one slip away (any two edits for long words), or None."""
+    long_word = len(word) >= (6 if lenient else 8)
+    # Whoosh counts a swap of two letters as two edits, so distance 2 is always looked at.
     for maxdist, prefix in ((1, 0), (2, 1)):
-        if maxdist == 2 and len(word) < 5:
-            break
         candidates: set[str] = set()
         for leaf, _offset in reader.leaf_readers():
             candidates.update(leaf.terms_within("spell", word, maxdist, prefix=prefix))
         candidates.discard(word)
-        if candidates:
-            return max(sorted(candidates), key=lambda c: reader.doc_frequency("spell", c))
+        good = {
+            c
+            for c in candidates
+            if is_plausible_typo(word, c, lenient=lenient) or (maxdist == 2 and long_word)
+        }
+        if good:
+            return max(sorted(good), key=lambda c: reader.doc_frequency("spell", c))
     return None
+
+
+_KEYBOARD_ROWS = ("qwertyuiop", "asdfghjkl", "zxcvbnm")
+_KEY_PLACES = {
+    key: (row, col + row / 2)
+    for row, keys in enumerate(_KEYBOARD_ROWS)
+    for col, key in enumerate(keys)
+}
+
+
+def _neighbouring_keys(a: str, b: str) -> bool:
+    if a not in _KEY_PLACES or b not in _KEY_PLACES:
+        return False
+    (row_a, x_a), (row_b, x_b) = _KEY_PLACES[a], _KEY_PLACES[b]
+    return abs(row_a - row_b) <= 1 and abs(x_a - x_b) <= 1
+
+
+def is_plausible_typo(typed: str, word: str, *, lenient: bool = False) -> bool:
+    """True when ``typed`` is ``word`` with one slip of the fingers.
+
+    A letter left out or typed twice, two letters swapped, or (``lenient``,
+    or on a neighbouring key) one letter replaced by another.
+    """
+    if abs(len(typed) - len(word)) == 1:
+        shorter, longer = sorted((typed, word), key=len)
+        return any(longer[:i] + longer[i + 1 :] == shorter for i in range(len(longer)))
+    if len(typed) != len(word):
+        return False
+    diffs = [i for i, (a, b) in enumerate(zip(typed, word, strict=True)) if a != b]
+    if len(diffs) == 2:
+        i, j = diffs
+        return j == i + 1 and typed[i] == word[j] and typed[j] == word[i]
+    if len(diffs) == 1:
+        i = diffs[0]
+        return lenient or _neighbouring_keys(typed[i], word[i])
+    return False
 
 
 # -- highlighting ------------------------------------------------------------------
