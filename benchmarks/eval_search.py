@@ -159,7 +159,9 @@ def main() -> None:
         if args.verbose:
             for o in outcomes:
                 rank = o.rank if o.rank else "-"
-                extra = f"   did you mean: {o.suggestion} -> {o.corrected_rank}" if o.suggestion else ""
+                extra = (
+                    f"   did you mean: {o.suggestion} -> {o.corrected_rank}" if o.suggestion else ""
+                )
                 print(f"  {rank!s:>2}  {o.kind:<10} {o.query}{extra}")
         print(f"  all          {summary(outcomes)}")
         by_kind: dict[str, list[Outcome]] = defaultdict(list)

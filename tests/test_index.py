@@ -435,3 +435,15 @@ def test_notes_with_odd_content_are_indexed(kb: KnowledgeBase) -> None:
 def test_is_plausible_typo(typed: str, word: str, strict: bool, lenient: bool) -> None:
     assert is_plausible_typo(typed, word) is strict
     assert is_plausible_typo(typed, word, lenient=True) is lenient
+
+
+def test_rebuild_with_two_writer_processes_gives_the_same_results(
+    fixture_kb: KnowledgeBase, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import tilbase.index
+
+    single = ids_for(fixture_kb, "kedro OR leadership OR python")
+    monkeypatch.setattr(tilbase.index, "MULTIPROCESS_THRESHOLD", 0)
+    report = index_of(fixture_kb).rebuild(fixture_kb.rescan)
+    assert report.total == len(FIXTURE_NOTES)
+    assert ids_for(KnowledgeBase(fixture_kb.config), "kedro OR leadership OR python") == single
