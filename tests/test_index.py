@@ -447,3 +447,49 @@ def test_rebuild_with_two_writer_processes_gives_the_same_results(
     report = index_of(fixture_kb).rebuild(fixture_kb.rescan)
     assert report.total == len(FIXTURE_NOTES)
     assert ids_for(KnowledgeBase(fixture_kb.config), "kedro OR leadership OR python") == single
+
+
+def test_add_succeeds_when_the_index_cannot_be_written(
+    fixture_kb: KnowledgeBase, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def refuse(*args: object, **kwargs: object) -> None:
+        raise PermissionError(13, "Permission denied")
+
+    monkeypatch.setattr(NoteIndex, "sync", refuse)
+    note = fixture_kb.add("Saved even though the index is read-only")
+    assert note.path is not None
+    assert note.path.exists()
+    assert any("cannot be written (Permission denied)" in w for w in fixture_kb.warnings)
+
+
+def test_add_succeeds_when_updating_the_index_fails_unexpectedly(
+    fixture_kb: KnowledgeBase, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def fail(*args: object, **kwargs: object) -> None:
+        raise RuntimeError("surprise")
+
+    monkeypatch.setattr(NoteIndex, "sync", fail)
+    note = fixture_kb.add("Saved even though indexing failed")
+    assert note.path is not None
+    assert note.path.exists()
+    assert any("not updated (RuntimeError: surprise)" in w for w in fixture_kb.warnings)
+    monkeypatch.undo()
+    assert note.id in ids_for(KnowledgeBase(fixture_kb.config), "indexing")
+
+
+def test_search_uses_the_index_as_it_is_when_it_cannot_be_written(
+    fixture_kb: KnowledgeBase, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    assert ids_for(fixture_kb, "kedro")
+    original = NoteIndex._locked
+
+    def read_only(self: NoteIndex) -> object:
+        raise PermissionError(30, "Read-only file system")
+
+    (fixture_kb.config.notes_dir / "late.md").write_text("Late kedro note\n", "utf-8")
+    monkeypatch.setattr(NoteIndex, "_locked", read_only)
+    fresh = KnowledgeBase(fixture_kb.config)
+    assert "2022-11-14-what-is-kedro" in ids_for(fresh, "kedro")
+    assert any("cannot be written (Read-only file system)" in w for w in fresh.warnings)
+    monkeypatch.setattr(NoteIndex, "_locked", original)
+    assert "late" in ids_for(KnowledgeBase(fixture_kb.config), "kedro")

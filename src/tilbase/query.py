@@ -296,26 +296,47 @@ class _BestFieldGroup(DisMaxGroup):  # type: ignore[misc]  # Whoosh is untyped
     qclass = BestField
 
 
+class _WordsMatcher(UnionMatcher):  # type: ignore[misc]  # Whoosh is untyped
+    """The union of the free words' matchers (one child subtree per word)."""
+
+
+def _words_at(matcher: Any, docnum: int) -> int:
+    """How many distinct words of a ``_WordsMatcher`` tree match the document ``docnum``."""
+    if isinstance(matcher, _WordsMatcher):
+        return sum(
+            _words_at(child, docnum)
+            for child in (matcher.a, matcher.b)
+            if child.is_active() and child.id() == docnum
+        )
+    return 1
+
+
+def _word_count(matcher: Any) -> int:
+    if isinstance(matcher, _WordsMatcher):
+        return _word_count(matcher.a) + _word_count(matcher.b)
+    return 1
+
+
 class _WordCoordMatcher(CoordMatcher):  # type: ignore[misc]  # Whoosh is untyped
     """Whoosh's coordination bonus, counting distinct words rather than (field, word) pairs.
 
     Whoosh counts a word found in a title and a body as two matches, which
-    rewards the same word twice instead of a note that has more of the words.
+    rewards the same word twice instead of a note that has more of the words;
+    it also walks every term of the tree for each document, where this looks
+    at one node per word.
     """
 
-    def __init__(self, child: Any, scale: float = 1.0) -> None:
+    def __init__(self, child: Any, scale: float = 1.0, words: int | None = None) -> None:
         super().__init__(child, scale=scale)
-        self._termcount = len({text for _name, text in _terms(child.term_matchers())})
+        self._termcount = _word_count(child) if words is None else words
+
+    def _replacement(self, newchild: Any) -> Any:
+        # Keep the query's word count when Whoosh prunes finished sub-matchers.
+        return self.__class__(newchild, scale=self._scale, words=self._termcount)
 
     def score(self) -> float:
         child = self.child
-        words = {text for _name, text in child.matching_terms(child.id())}
-        return float(self._sqr(child.score(), len(words)))
-
-
-def _terms(matchers: Iterable[Any]) -> Iterator[tuple[str, bytes]]:
-    for matcher in matchers:
-        yield matcher.term()
+        return float(self._sqr(child.score(), _words_at(child, child.id())))
 
 
 class AnyWords(wq.Or):  # type: ignore[misc]  # Whoosh is untyped
@@ -324,9 +345,9 @@ class AnyWords(wq.Or):  # type: ignore[misc]  # Whoosh is untyped
     def _matcher(self, subs: Any, searcher: Any, context: Any) -> Any:
         reader = searcher.reader()
         matcher = self._tree_matcher(
-            subs, UnionMatcher, searcher, context, lambda q: q.estimate_size(reader)
+            subs, _WordsMatcher, searcher, context, lambda q: q.estimate_size(reader)
         )
-        if self.scale and any(matcher.term_matchers()):
+        if self.scale and _word_count(matcher) > 1:
             matcher = _WordCoordMatcher(matcher, scale=self.scale)
         return matcher
 

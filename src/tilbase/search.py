@@ -100,27 +100,42 @@ def _report(kb: KnowledgeBase, report: SyncReport) -> None:
 
 
 def sync_index(kb: KnowledgeBase, index: NoteIndex | None = None, *, changed: bool = False) -> bool:
-    """Bring the index up to date; returns False (and adds a warning) when it is busy."""
+    """Bring the index up to date; returns False (and adds a warning) when it could not be.
+
+    That happens when another ``til`` holds the index lock past the timeout,
+    or the index folder cannot be written (a read-only or full disk).
+    """
     from tilbase.index import IndexBusy
 
     index = index or _index(kb)
     try:
         _report(kb, index.sync(kb.store.file_stats, kb.rescan, changed=changed))
     except IndexBusy as exc:
-        kb.warnings.append(
-            f"search index {_location(kb)}: busy ({exc}); "
-            "it will catch up with the notes on the next command"
-        )
-        return False
-    return True
+        problem = f"busy ({exc})"
+    except OSError as exc:
+        problem = f"cannot be written ({exc.strerror or exc})"
+    else:
+        return True
+    kb.warnings.append(
+        f"search index {_location(kb)}: {problem}; "
+        "it will catch up with the notes on the next command"
+    )
+    return False
 
 
 def update_index_after_write(kb: KnowledgeBase) -> None:
     """After notes were written: index what changed, or leave it for the next command.
 
-    The notes are saved either way; a busy or failing index only adds a warning.
+    The notes are saved either way: any failure to update the derived index
+    becomes a warning, never an error for the write that succeeded.
     """
-    sync_index(kb, changed=True)
+    try:
+        sync_index(kb, changed=True)
+    except Exception as exc:  # the index is a cache; the note itself is safe on disk
+        kb.warnings.append(
+            f"search index {_location(kb)}: not updated ({type(exc).__name__}: {exc}); "
+            "the next search will bring it up to date"
+        )
 
 
 def reindex(kb: KnowledgeBase, progress: Callable[[int, int], None] | None = None) -> SyncReport:
@@ -132,6 +147,11 @@ def reindex(kb: KnowledgeBase, progress: Callable[[int, int], None] | None = Non
     except IndexBusy as exc:
         raise SearchError(
             f"search index {_location(kb)} is busy: {exc}", "try again in a moment"
+        ) from None
+    except OSError as exc:
+        raise SearchError(
+            f"search index {_location(kb)} cannot be written: {exc.strerror or exc}",
+            "check the folder's permissions and free space, or set index_dir in config.yaml",
         ) from None
 
 
@@ -145,7 +165,8 @@ def _read(kb: KnowledgeBase, index: NoteIndex, reader: Callable[[], Matches]) ->
     except IndexBroken as exc:
         if not fresh:
             raise SearchError(
-                f"search index {_location(kb)} is busy and cannot be read ({exc})",
+                f"search index {_location(kb)} could not be brought up to date and "
+                f"cannot be read ({exc})",
                 "try again in a moment",
             ) from None
         try:
@@ -154,6 +175,10 @@ def _read(kb: KnowledgeBase, index: NoteIndex, reader: Callable[[], Matches]) ->
             raise SearchError(
                 f"search index {_location(kb)} is being rebuilt by another til process",
                 "try again in a moment",
+            ) from None
+        except OSError as exc:
+            raise SearchError(
+                f"search index {_location(kb)} cannot be rebuilt: {exc.strerror or exc}"
             ) from None
     try:
         return reader()
