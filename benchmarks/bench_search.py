@@ -67,6 +67,7 @@ def edit_one(kb: Path, round_: int) -> None:
 
 
 def in_process(kb: Path, query: str) -> None:
+    """Time the steps of one search as ``tilbase.search.search`` runs them."""
     from tilbase.config import load_config
     from tilbase.index import NoteIndex, highlight_text
     from tilbase.kb import KnowledgeBase
@@ -83,18 +84,18 @@ def in_process(kb: Path, query: str) -> None:
     for _ in range(5):
         kb_ = KnowledgeBase(config)
         t = time.perf_counter()
-        scan = kb_.scan()
-        t = step("scan (catalog)", t)
+        stats = kb_.store.file_stats()
+        t = step("stat every note file", t)
         index = NoteIndex(config.index_dir, config.notes_dir)
-        index.sync(kb_.store.file_stats, kb_.rescan)
-        t = step("sync check (manifest diff, open)", t)
+        index.sync(lambda stats=stats: stats, kb_.rescan)
+        t = step("read manifest, diff, open index", t)
         parsed = parse_query(query, index.schema)
         t = step("parse query", t)
         matches = index.search(parsed, limit=10)
-        t = step("search (10 hits, count, did-you-mean)", t)
-        by_path = scan.by_path()
-        for hit in matches.hits:
-            note = by_path[hit.path]
+        t = step("search (10 hits, did-you-mean)", t)
+        notes = [kb_.store.read_file(config.notes_dir / hit.path)[0] for hit in matches.hits]
+        t = step("read the 10 hit files", t)
+        for note in notes:
             highlight_text(note.title, matches.terms, whole=True)
             highlight_text(note.body, matches.terms)
         step("snippets (10 hits)", t)
