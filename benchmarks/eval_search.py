@@ -3,6 +3,7 @@
     python benchmarks/eval_search.py                 # every set in judged_queries.yaml
     python benchmarks/eval_search.py --set sample -v # one set, every query shown
     python benchmarks/eval_search.py --all-words     # the same queries with every word required
+    python benchmarks/eval_search.py --set seeds --kb /tmp/seedkb   # a KB imported beforehand
 
 Each set is evaluated on a fresh copy of its KB in a temporary folder: the
 repository's sample KB, or the corpora imported with ``til import`` (skipped
@@ -138,6 +139,11 @@ def main() -> None:
     """Evaluate every judged set and print the scores."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--set", dest="only", help="evaluate only this set")
+    parser.add_argument(
+        "--kb",
+        type=Path,
+        help="evaluate the set on a copy of this KB folder instead of building one",
+    )
     parser.add_argument("--all-words", action="store_true", help="AND every word")
     parser.add_argument("--title-boost", type=float)
     parser.add_argument("--tiebreak", type=float)
@@ -152,7 +158,13 @@ def main() -> None:
         print(f"{name}:")
         with tempfile.TemporaryDirectory() as tmp:
             folder = Path(tmp)
-            kb = sample_kb(folder, spec) if "config" in spec else imported_kb(folder, spec)
+            if args.kb:
+                shutil.copytree(args.kb, folder / "kb", ignore=shutil.ignore_patterns(".tilbase"))
+                kb = KnowledgeBase(load_config(folder / "kb" / "config.yaml"))
+            elif "config" in spec:
+                kb = sample_kb(folder, spec)
+            else:
+                kb = imported_kb(folder, spec)
             if kb is None:
                 continue
             outcomes = evaluate(kb, spec["queries"], args.all_words)

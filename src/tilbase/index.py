@@ -673,10 +673,15 @@ def _suggest(parsed: ParsedQuery, reader: Any, *, found_nothing: bool) -> str | 
 
 
 def _closest_word(reader: Any, word: str, *, lenient: bool) -> str | None:
-    """The most frequent indexed word one slip away (any two edits for long words), or None."""
-    long_word = len(word) >= (6 if lenient else 8)
+    """The most frequent indexed word one slip away, or None.
+
+    ``lenient`` (the query found nothing): any one edit, and any two for words
+    of six letters or more.
+    """
+    long_word = lenient and len(word) >= 6
+    # People rarely get the first letter wrong: unless the query found nothing, keep it.
     # Whoosh counts a swap of two letters as two edits, so distance 2 is always looked at.
-    for maxdist, prefix in ((1, 0), (2, 1)):
+    for maxdist, prefix in ((1, 0 if lenient else 1), (2, 1)):
         candidates: set[str] = set()
         for leaf, _offset in reader.leaf_readers():
             candidates.update(leaf.terms_within("spell", word, maxdist, prefix=prefix))
