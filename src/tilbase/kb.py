@@ -87,6 +87,11 @@ class KnowledgeBase:
             self.warnings.extend(self._scan.warnings)
         return self._scan
 
+    def rescan(self) -> ScanResult:
+        """Forget the cached notes and read them again (used under the index lock)."""
+        self._scan = None
+        return self.scan()
+
     def notes(self) -> list[Note]:
         """Every note in the KB, in path order."""
         return self.scan().notes
@@ -169,5 +174,13 @@ class KnowledgeBase:
             path.unlink(missing_ok=True)
 
     def notes_changed(self) -> None:
-        """Forget cached notes after a write, and bring the search index up to date."""
+        """Forget cached notes after a write, and bring the search index up to date.
+
+        The notes are already saved: if the index is busy (another ``til``
+        writing it for longer than the lock timeout) a warning is added and
+        the next command that reads the index catches up.
+        """
         self._scan = None
+        from tilbase.search import update_index_after_write
+
+        update_index_after_write(self)

@@ -1,0 +1,105 @@
+"""Commands that find notes: search, related, reindex."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+from typing import Annotated
+
+import typer  # noqa: TID251
+
+from tilbase.cli.common import open_kb, parse_date_option, show_warnings
+
+__all__ = ["register"]
+
+
+class SortChoice(StrEnum):
+    """How ``til search`` orders its hits."""
+
+    relevance = "relevance"
+    date = "date"
+
+
+def search(
+    ctx: typer.Context,
+    query: Annotated[
+        str | None,
+        typer.Argument(
+            help="Words to find (OR-ed, best matches first). Whoosh syntax: AND OR NOT, "
+            '"phrases", prefix*, title: body: tag: topic: date:[2022-11-01 to 2022-12-01].'
+        ),
+    ] = None,
+    tags: Annotated[
+        list[str] | None,
+        typer.Option("--tag", "-t", help="Only notes with this tag or one below it (repeatable)."),
+    ] = None,
+    topic: Annotated[
+        str | None, typer.Option("--topic", help="Only notes in this topic or one below it.")
+    ] = None,
+    since: Annotated[str | None, typer.Option("--since", help="Only notes on or after.")] = None,
+    until: Annotated[str | None, typer.Option("--until", help="Only notes on or before.")] = None,
+    limit: Annotated[
+        int, typer.Option("--limit", "-n", min=0, help="At most this many notes.")
+    ] = 10,
+    sort: Annotated[
+        SortChoice, typer.Option("--sort", help="Order: relevance or date (newest first).")
+    ] = SortChoice.relevance,
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
+) -> None:
+    """Find notes by words, tags, topic and dates; ranked, with highlighted snippets."""
+    from tilbase.filters import NoteFilter
+    from tilbase.render.search import print_search_notes, print_search_result
+    from tilbase.search import search as run_search
+
+    note_filter = NoteFilter(
+        query=query,
+        tags=tuple(tags or ()),
+        topic=topic,
+        since=parse_date_option(since, "--since"),
+        until=parse_date_option(until, "--until"),
+    )
+    from tilbase.render import is_terminal
+
+    kb = open_kb(ctx)
+    # Counting every match is only worth it for the "N of M shown" line on a terminal.
+    count = not as_json and is_terminal()
+    result = run_search(kb, note_filter, limit=limit, sort=sort.value, count=count)
+    show_warnings(kb)
+    print_search_notes(result)
+    print_search_result(result, as_json=as_json)
+
+
+def related(
+    ctx: typer.Context,
+    note_id: Annotated[str, typer.Argument(metavar="ID", help="A note id or unique prefix.")],
+    limit: Annotated[
+        int, typer.Option("--limit", "-n", min=0, help="At most this many notes.")
+    ] = 10,
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
+) -> None:
+    """List the notes most like this one (by the words of its title and body)."""
+    from tilbase.render.search import print_search_result
+    from tilbase.search import related as run_related
+
+    kb = open_kb(ctx)
+    result = run_related(kb, note_id, limit=limit)
+    show_warnings(kb)
+    print_search_result(result, as_json=as_json, empty="no related notes found")
+
+
+def reindex(ctx: typer.Context) -> None:
+    """Rebuild the search index from the notes (never needed for correctness)."""
+    from tilbase.render.search import print_reindex_report, reindex_progress
+    from tilbase.search import reindex as run_reindex
+
+    kb = open_kb(ctx)
+    with reindex_progress() as progress:
+        report = run_reindex(kb, progress)
+    show_warnings(kb)
+    print_reindex_report(report)
+
+
+def register(app: typer.Typer) -> None:
+    """Add this module's commands to the ``til`` app."""
+    app.command()(search)
+    app.command()(related)
+    app.command()(reindex)

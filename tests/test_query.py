@@ -1,0 +1,239 @@
+"""Query translation: what a person types -> the Whoosh query that runs (table-driven)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from whoosh import query as wq
+from whoosh.filedb.filestore import RamStorage
+
+from tilbase.filters import NoteFilter
+from tilbase.index import build_schema, note_document
+from tilbase.model import Note
+from tilbase.query import (
+    filter_query,
+    find_problem,
+    parse_query,
+    plain_words,
+    query_words,
+    tag_keys,
+    topic_keys,
+)
+
+SCHEMA = build_schema()
+NOW = dt.datetime(2024, 5, 10, 12, 0)
+
+
+def words_of(text: str, tag: str) -> str:
+    """One word over the default fields: ``text`` as stemmed, ``tag`` as a tag (title boosted)."""
+    return f"DisMax(body:{text} tags:{tag}^1.5 title:{text}^2.0 topic:{text}^1.5)"
+
+
+def date_range(start: dt.datetime | None, end: dt.datetime | None) -> str:
+    return str(wq.DateRange("date", start, end))
+
+
+def day(y: int, m: int, d: int, end: bool = False) -> dt.datetime:
+    return dt.datetime(y, m, d, 23, 59, 59, 999999) if end else dt.datetime(y, m, d)
+
+
+# (typed, the query that runs)
+READ_AS_WRITTEN: list[tuple[str, str]] = [
+    ("kedro", words_of("kedro", "kedro")),
+    ("Kedro", words_of("kedro", "kedro")),
+    ("trees", words_of("tree", "trees")),
+    (
+        "python gil",
+        f"({words_of('python', 'python')} OR {words_of('gil', 'gil')})",
+    ),
+    (
+        "python AND gil",
+        f"({words_of('python', 'python')} AND {words_of('gil', 'gil')})",
+    ),
+    (
+        "kedro NOT airflow",
+        f"({words_of('kedro', 'kedro')} ANDNOT {words_of('airflow', 'airflow')})",
+    ),
+    ("title:kedro", "title:kedro"),
+    ("TITLE:Kedro", "title:kedro"),
+    ("body:trees", "body:tree"),
+    ("topic:leadership", "topic:leadership"),
+    ("tag:theory", "tags:theory"),
+    ("tags:theory", "tags:theory"),
+    ("tag:Lang/Python", "tags:lang/python"),
+    ('tag:"machine learning"', "tags:machine-learning"),
+    ("#python", "tags:python"),
+    ("kedro*", "DisMax(body:kedro* tags:kedro* title:kedro* topic:kedro*)"),
+    ('title:"decision tree"', 'title:"decis tree"'),
+    ("date:[2022-11-01 to 2022-12-01]", date_range(day(2022, 11, 1), day(2022, 12, 1, True))),
+    ("date:[2022-11-01 TO 2022-12-01]", date_range(day(2022, 11, 1), day(2022, 12, 1, True))),
+    ("date:[2022-11 to 2022-12]", date_range(day(2022, 11, 1), day(2022, 12, 31, True))),
+    ("date:[2022-11-01 to]", date_range(day(2022, 11, 1), None)),
+    ("date:[to 2022-11-01]", date_range(None, day(2022, 11, 1, True))),
+    ("date:2022-11-25", date_range(day(2022, 11, 25), day(2022, 11, 25, True))),
+    ("date:yesterday", date_range(day(2024, 5, 9), day(2024, 5, 9, True))),
+    ("date:today", date_range(day(2024, 5, 10), day(2024, 5, 10, True))),
+    ("date:[yesterday to today]", date_range(day(2024, 5, 9), day(2024, 5, 10, True))),
+    ('date:"nov 2022"', date_range(day(2022, 11, 1), day(2022, 11, 30, True))),
+    ("date:2022", date_range(day(2022, 1, 1), day(2022, 12, 31, True))),
+]
+
+
+@pytest.mark.parametrize(("typed", "expected"), READ_AS_WRITTEN)
+def test_query_is_read_as_written(typed: str, expected: str) -> None:
+    parsed = parse_query(typed, SCHEMA, now=NOW)
+    assert parsed.fallback is None
+    assert str(parsed.query) == expected
+
+
+# (typed, words of the fallback, part of the reason)
+FALLBACKS: list[tuple[str, str, str]] = [
+    ("c++", "c", "'+' in 'c++'"),
+    ("foo:bar", "foo bar", "'foo:' is not a field"),
+    ("http://example.org", "http example org", "'http:' is not a field"),
+    ('"unbalanced quote', "unbalanced quote", "unbalanced quote"),
+    ("(python OR gil", "python or gil", "unbalanced parenthesis"),
+    ("date:[2022 to 2023", "date 2022 to 2023", "unbalanced bracket"),
+    ("date:notadate", "date notadate", "'notadate' is not a date"),
+    ("c#", "c", "'#' in 'c#'"),
+    ("-kedro", "kedro", "use NOT"),
+    ("a && b", "a b", "'&'"),
+    ("path\\to", "path to", "'\\'"),
+]
+
+
+@pytest.mark.parametrize(("typed", "words", "reason"), FALLBACKS)
+def test_unreadable_queries_fall_back_to_plain_words(typed: str, words: str, reason: str) -> None:
+    parsed = parse_query(typed, SCHEMA, now=NOW)
+    assert parsed.fallback is not None
+    assert reason in parsed.fallback
+    assert parsed.text == words
+
+
+def test_fallback_also_searches_the_token_as_a_tag() -> None:
+    parsed = parse_query("c++", SCHEMA, now=NOW)
+    assert wq.Term("tags", "c++", boost=1.5) in list(parsed.query.leaves())
+
+
+@pytest.mark.parametrize(
+    "typed",
+    ["kedro", "don't panic", "10:30 meeting", "what's new?", "tree's leaves", "a-b testing"],
+)
+def test_ordinary_text_has_no_problem(typed: str) -> None:
+    assert find_problem(typed) is None
+
+
+def test_fields_inside_quotes_are_not_fields() -> None:
+    assert find_problem('"note: this"') is None
+
+
+@pytest.mark.parametrize(
+    ("text", "plain"),
+    [("c++ AND foo:bar", "c and foo bar"), ('"x" OR (y)', "x or y"), ("", "")],
+)
+def test_plain_words(text: str, plain: str) -> None:
+    assert plain_words(text) == plain
+
+
+def test_query_words_give_the_typed_word_and_its_stem() -> None:
+    parsed = parse_query('decison "decision trees" kedro* title:Leaders', SCHEMA, now=NOW)
+    found = [(w.original, w.analysed) for w in query_words(parsed)]
+    assert found == [
+        ("decison", "decison"),
+        ("decision", "decis"),
+        ("trees", "tree"),
+        ("Leaders", "leader"),
+    ]
+
+
+@pytest.mark.parametrize(
+    ("tags", "keys"),
+    [
+        (["lang/python"], ["lang", "lang/python"]),
+        (["Lang/Python", "lang"], ["lang", "lang/python"]),
+        (["a/b/c"], ["a", "a/b", "a/b/c"]),
+        (["theory"], ["theory"]),
+        ([], []),
+    ],
+)
+def test_tag_keys(tags: list[str], keys: list[str]) -> None:
+    assert tag_keys(tags) == keys
+
+
+@pytest.mark.parametrize(
+    ("topic", "keys"),
+    [
+        ("Vision Model/Pretraining", ["vision model", "vision model/pretraining"]),
+        ("Leadership", ["leadership"]),
+        (None, []),
+        ("", []),
+    ],
+)
+def test_topic_keys(topic: str | None, keys: list[str]) -> None:
+    assert topic_keys(topic) == keys
+
+
+def test_no_filters_means_no_filter_query() -> None:
+    assert filter_query(NoteFilter(query="x")) is None
+
+
+# -- filters agree with NoteFilter.matches_metadata ----------------------------------
+
+_TAGS = st.sampled_from(["lang", "lang/python", "lang/go", "Theory", "ml/deep/cnn", "git"])
+_TOPICS = st.sampled_from(
+    [None, "Leadership", "leadership/Hiring", "Vision Model/Pretraining", "Vision", "ML"]
+)
+_DATES = st.one_of(st.none(), st.dates(dt.date(2022, 1, 1), dt.date(2022, 12, 31)))
+
+
+@st.composite
+def _notes(draw: Any) -> list[Note]:
+    count = draw(st.integers(1, 12))
+    return [
+        Note(
+            id=f"n{i}",
+            title=f"note {i}",
+            date=draw(_DATES),
+            topic=draw(_TOPICS),
+            tags=tuple(draw(st.lists(_TAGS, max_size=3))),
+            body="text\n",
+        )
+        for i in range(count)
+    ]
+
+
+@st.composite
+def _filters(draw: Any) -> NoteFilter:
+    since = draw(_DATES)
+    until = draw(_DATES)
+    return NoteFilter(
+        tags=tuple(
+            draw(st.lists(st.sampled_from(["lang", "LANG/Python", "ml/deep", "x"]), max_size=2))
+        ),
+        topic=draw(st.sampled_from([None, "leadership", "VISION MODEL", "vision", "ml/"])),
+        since=since,
+        until=until,
+    )
+
+
+@settings(max_examples=60, deadline=None)
+@given(notes=_notes(), note_filter=_filters())
+def test_filter_query_matches_the_same_notes_as_matches_metadata(
+    notes: list[Note], note_filter: NoteFilter
+) -> None:
+    ix = RamStorage().create_index(SCHEMA)
+    with ix.writer() as writer:
+        for note in notes:
+            writer.add_document(**note_document(f"{note.id}.md", note))
+    expected = {f"{n.id}.md" for n in notes if note_filter.matches_metadata(n)}
+    query = filter_query(note_filter)
+    with ix.searcher() as searcher:
+        if query is None:
+            found = {doc["path"] for doc in searcher.all_stored_fields()}
+        else:
+            found = {hit["path"] for hit in searcher.search(query, limit=None)}
+    assert found == expected

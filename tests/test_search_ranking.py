@@ -1,0 +1,184 @@
+"""Ranking on a small fixture KB: the "Done when" behaviours of the search issue."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import Run
+from tests.search_fixtures import write_notes
+from tilbase.filters import NoteFilter
+from tilbase.kb import KnowledgeBase
+from tilbase.model import Note
+from tilbase.search import search, search_ids
+
+
+@pytest.fixture
+def fixture_kb(kb: KnowledgeBase) -> KnowledgeBase:
+    write_notes(kb.config.notes_dir)
+    return kb
+
+
+def top_ids(kb: KnowledgeBase, query: str, n: int = 3, **filters: object) -> list[str]:
+    result = search(kb, NoteFilter(query=query, **filters), limit=n)  # type: ignore[arg-type]
+    return [hit.note.id for hit in result.hits]
+
+
+def test_gil_finds_the_day_log_entry_first(fixture_kb: KnowledgeBase) -> None:
+    assert top_ids(fixture_kb, "GIL")[0] == "2022-11-25-day-87"
+
+
+@pytest.mark.parametrize(
+    "query",
+    ["why is python slow", "python threads one core", "global interpreter lock"],
+)
+def test_paraphrases_of_the_gil_entry_rank_it_in_the_top_3(
+    fixture_kb: KnowledgeBase, query: str
+) -> None:
+    assert "2022-11-25-day-87" in top_ids(fixture_kb, query)
+
+
+def test_kedro_returns_both_november_insights_in_the_top_3(fixture_kb: KnowledgeBase) -> None:
+    top = top_ids(fixture_kb, "kedro")
+    assert {"2022-11-17-which-pipeline-orchestration-should-i-use", "2022-11-14-what-is-kedro"} <= (
+        set(top)
+    )
+
+
+def test_since_keeps_only_notes_dated_on_or_after_and_drops_undated(
+    fixture_kb: KnowledgeBase,
+) -> None:
+    ids = top_ids(fixture_kb, "kedro", n=10, since=dt.date(2022, 11, 15))
+    assert ids == ["2022-11-17-which-pipeline-orchestration-should-i-use"]
+
+
+def test_until_and_date_range_query_agree(fixture_kb: KnowledgeBase) -> None:
+    by_option = top_ids(fixture_kb, "kedro", n=10, until=dt.date(2022, 11, 15))
+    by_query = top_ids(fixture_kb, "kedro AND date:[2000-01-01 to 2022-11-15]", n=10)
+    assert by_option == by_query == ["2022-11-14-what-is-kedro"]
+
+
+def test_tag_query_returns_the_lifelong_learning_entry(fixture_kb: KnowledgeBase) -> None:
+    assert top_ids(fixture_kb, "tag:theory", n=10) == ["2023-02-14-how-to-enable-lifelong-learning"]
+
+
+def test_topic_filter_returns_the_two_leadership_entries(fixture_kb: KnowledgeBase) -> None:
+    ids = search_ids(fixture_kb, NoteFilter(query="*", topic="leadership"))
+    assert sorted(ids) == [
+        "2023-01-26-how-to-answer-questions-about-your-salary",
+        "2023-01-26-quality-metrics-for-leadership-success",
+    ]
+    # Without the filter the day log that mentions leadership is found too.
+    assert "2022-12-01-day-92" in top_ids(fixture_kb, "leadership", n=10)
+
+
+def test_topic_filter_is_hierarchical_and_ignores_case(fixture_kb: KnowledgeBase) -> None:
+    ids = search_ids(fixture_kb, NoteFilter(query="kedro OR orchestration", topic="PIPELINE orch"))
+    assert ids == []
+    ids = search_ids(fixture_kb, NoteFilter(query="kedro", topic="pipeline orchestration"))
+    assert set(ids) == {
+        "2022-11-17-which-pipeline-orchestration-should-i-use",
+        "2022-11-14-what-is-kedro",
+    }
+
+
+@pytest.mark.parametrize("query", [None, "*"])
+def test_tag_option_is_hierarchical(fixture_kb: KnowledgeBase, query: str | None) -> None:
+    # Without a query the index is not used; with "*" it is: both must agree.
+    lang = search_ids(fixture_kb, NoteFilter(query=query, tags=("Lang",)))
+    assert set(lang) == {"2022-10-05-python-packaging", "2022-10-03-git-worktree"}
+    python = search_ids(fixture_kb, NoteFilter(query=query, tags=("lang/python",)))
+    assert python == ["2022-10-05-python-packaging"]
+    assert search_ids(fixture_kb, NoteFilter(query=query, tags=("lan",))) == []
+
+
+def test_tag_field_in_the_query_is_hierarchical(fixture_kb: KnowledgeBase) -> None:
+    assert set(top_ids(fixture_kb, "tag:lang", n=10)) == {
+        "2022-10-05-python-packaging",
+        "2022-10-03-git-worktree",
+    }
+    assert top_ids(fixture_kb, "#git", n=10) == ["2022-10-03-git-worktree"]
+
+
+def test_sort_by_date_puts_newest_first_and_undated_last(fixture_kb: KnowledgeBase) -> None:
+    result = search(fixture_kb, NoteFilter(query="kedro"), limit=10, sort="date")
+    ids = [hit.note.id for hit in result.hits]
+    assert ids == [
+        "2022-11-17-which-pipeline-orchestration-should-i-use",
+        "2022-11-14-what-is-kedro",
+        "kedro-plugins-worth-a-look",
+    ]
+
+
+@pytest.mark.parametrize(
+    ("query", "suggestion"),
+    [("kedor", "kedro"), ("decison tree", "decision tree"), ("decison trees", "decision trees")],
+)
+def test_typos_get_a_did_you_mean_with_real_words(
+    fixture_kb: KnowledgeBase, query: str, suggestion: str
+) -> None:
+    assert search(fixture_kb, NoteFilter(query=query)).suggestion == suggestion
+
+
+@pytest.mark.parametrize(
+    "query", ["kedro", "decision trees", "trees", "learn", "python slow", "kedro slaw"]
+)
+def test_known_words_get_no_suggestion(fixture_kb: KnowledgeBase, query: str) -> None:
+    # "trees" and "learn" are only in the index as stems (tree, learn): still known words.
+    # "slaw" is one letter from "slow", but a and o are not neighbouring keys and the
+    # query found notes, so it is taken as meant.
+    assert search(fixture_kb, NoteFilter(query=query)).suggestion is None
+
+
+def test_did_you_mean_is_printed_on_stderr(run: Run, kb_dir: Path) -> None:
+    write_notes(kb_dir / "notes")
+    typo = run("search", "kedor")
+    assert typo.exit_code == 0
+    assert typo.stdout == ""
+    assert "no notes match 'kedor'" in typo.stderr
+    assert "did you mean: kedro" in typo.stderr
+    tree = run("search", "decison tree", "--json")
+    assert tree.exit_code == 0
+    assert "did you mean: decision tree" in tree.stderr
+    assert json.loads(tree.stdout)[0]["id"] in {
+        "2022-11-14-how-do-decision-trees-learn",
+        "why-ensembles-beat-one-tree",
+    }
+
+
+def test_free_words_are_ored_and_notes_matching_more_words_rank_higher(
+    fixture_kb: KnowledgeBase,
+) -> None:
+    # No note has all three words; requiring every word would find nothing.
+    top = top_ids(fixture_kb, "kedro plugins docker")
+    assert top[0] == "kedro-plugins-worth-a-look"
+    assert top_ids(fixture_kb, "kedro AND docker AND salary") == []
+
+
+def test_a_common_title_word_does_not_outweigh_a_rare_body_word(kb: KnowledgeBase) -> None:
+    notes = [
+        Note(id=f"python-tip-{i}", title=f"Python tip {i}", body=f"python detail number {i}\n")
+        for i in range(12)
+    ]
+    notes.append(
+        Note(
+            id="threads-and-the-mutex",
+            title="Threads in CPython",
+            body="only one thread holds the interpreter mutex at a time\n",
+        )
+    )
+    write_notes(kb.config.notes_dir, notes)
+    assert top_ids(kb, "python mutex", n=1) == ["threads-and-the-mutex"]
+
+
+def test_title_matches_beat_body_matches_for_the_same_word(kb: KnowledgeBase) -> None:
+    notes = [
+        Note(id="rebase-in-body", title="Tidy history", body="use git rebase to tidy commits\n"),
+        Note(id="rebase-in-title", title="Git rebase", body="rewrites commits onto a new base\n"),
+        Note(id="other", title="Merge", body="a merge commit joins two histories\n"),
+    ]
+    write_notes(kb.config.notes_dir, notes)
+    assert top_ids(kb, "rebase", n=2) == ["rebase-in-title", "rebase-in-body"]
