@@ -13,7 +13,6 @@ import pytest
 from tests.conftest import Run
 from tests.test_export_markdown import read_export
 from tilbase.export import select_notes
-from tilbase.export.select import fallback_query_ids
 from tilbase.filters import NoteFilter
 from tilbase.kb import KnowledgeBase
 
@@ -72,7 +71,8 @@ def test_markdown_to_stdout_by_default(run: Run, sample: None) -> None:
         (["--until", "2022-11-10"], ["2022-11-02-kedro"]),
         (["KEDRO"], ["2022-11-02-kedro"]),
         (["gil typing"], ["2022-11-25-python-slow"]),
-        (["gil kedro"], []),
+        (["gil kedro"], ["2022-11-25-python-slow", "2022-11-02-kedro"]),  # OR-ed, as in search
+        (["gil AND kedro"], []),
         (["classify", "--topic", "python"], []),
     ],
 )
@@ -216,30 +216,17 @@ def test_repo_refuses_a_foreign_file_in_the_way(run: Run, sample: None, tmp_path
 # -- choosing notes -------------------------------------------------------------------------
 
 
-def test_fallback_query_matches_all_words_anywhere(kb: KnowledgeBase, kb_dir: Path) -> None:
-    put(kb_dir, "a.md", "---\nid: a\ntitle: Alpha\ntopic: Zeta\ntags: [gamma]\n---\nbeta\n")
-    put(kb_dir, "b.md", "---\nid: b\ntitle: Other\n---\nalpha only\n")
+def test_the_query_is_answered_by_the_search_index(kb: KnowledgeBase, kb_dir: Path) -> None:
+    put(kb_dir, "a.md", "---\nid: a\ntitle: Alpha\ntopic: Zeta\ntags: [gamma]\n---\nbeta trees\n")
+    put(kb_dir, "b.md", "---\nid: b\ntitle: Other\ntags: [t]\n---\nalpha only\n")
+    put(kb_dir, "c.md", "---\nid: c\ntitle: Unrelated\ntags: [t]\n---\nnothing\n")
     kb.notes_changed()
-    assert fallback_query_ids(kb, NoteFilter(query="ALPHA beta zeta gamma")) == {"a"}
-    assert fallback_query_ids(kb, NoteFilter(query="alpha")) == {"a", "b"}
-
-
-def test_select_notes_takes_another_query_matcher(kb: KnowledgeBase, kb_dir: Path) -> None:
-    # The seam where the index-backed search replaces the fallback.
-    put(kb_dir, "a.md", "---\nid: a\ntitle: A\n---\nx\n")
-    put(kb_dir, "b.md", "---\nid: b\ntitle: B\ntags: [t]\n---\nx\n")
-    kb.notes_changed()
-    calls: list[NoteFilter] = []
-
-    def matcher(_kb: KnowledgeBase, note_filter: NoteFilter) -> set[str]:
-        calls.append(note_filter)
-        return {"a", "b"}
-
-    chosen = select_notes(kb, NoteFilter(query="anything", tags=("t",)), matcher)
-    assert [n.id for n in chosen] == ["b"]
-    assert calls == [NoteFilter(query="anything", tags=("t",))]
-    assert len(select_notes(kb, NoteFilter(), matcher)) == 2
-    assert len(calls) == 1  # no query: the matcher is not asked
+    # Stemmed like search ("tree" finds "trees"), words OR-ed, metadata filters on top.
+    assert [n.id for n in select_notes(kb, NoteFilter(query="tree"))] == ["a"]
+    assert {n.id for n in select_notes(kb, NoteFilter(query="alpha"))} == {"a", "b"}
+    assert [n.id for n in select_notes(kb, NoteFilter(query="alpha", tags=("t",)))] == ["b"]
+    assert [n.id for n in select_notes(kb, NoteFilter(query="title:unrelated"))] == ["c"]
+    assert len(select_notes(kb, NoteFilter())) == 3
 
 
 # -- real processes -------------------------------------------------------------------------

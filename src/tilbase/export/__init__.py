@@ -24,7 +24,7 @@ from tilbase.export.base import (
 from tilbase.export.json import render_json
 from tilbase.export.markdown import render_markdown
 from tilbase.export.repo import render_repo
-from tilbase.export.select import QueryMatcher, fallback_query_ids, select_notes
+from tilbase.export.select import select_notes
 from tilbase.export.write import FolderReport, write_document, write_folder
 from tilbase.filters import NoteFilter
 from tilbase.model import Note
@@ -42,9 +42,7 @@ __all__ = [
     "ExportResult",
     "Exporter",
     "GroupBy",
-    "QueryMatcher",
     "export_notes",
-    "fallback_query_ids",
     "get_exporter",
     "select_notes",
 ]
@@ -87,9 +85,7 @@ class ExportOutcome:
     warnings: list[str] = field(default_factory=list)
 
 
-def export_notes(
-    kb: KnowledgeBase, request: ExportRequest, query_matcher: QueryMatcher | None = None
-) -> ExportOutcome:
+def export_notes(kb: KnowledgeBase, request: ExportRequest) -> ExportOutcome:
     """Choose notes, render them in the requested format, and write them if asked to.
 
     A folder format with no matching notes writes nothing (so a mistyped
@@ -107,7 +103,7 @@ def export_notes(
         )
     if request.output is not None:
         _refuse_inside_notes(request.output, kb.config.notes_dir)
-    notes = select_notes(kb, request.note_filter, query_matcher)
+    notes = select_notes(kb, request.note_filter)
     outcome = ExportOutcome(notes, output=request.output)
     if exporter.folder and not notes:
         return outcome
