@@ -367,6 +367,16 @@ def test_sync_index_reports_busy_as_false(
 # -- snippets ------------------------------------------------------------------------
 
 
+def test_every_word_of_a_multi_word_query_is_highlighted_in_the_body(
+    fixture_kb: KnowledgeBase,
+) -> None:
+    # Regression: Whoosh's existing_terms() reuses its fieldname argument as a loop variable, so
+    # only the first leaf's field (title) was highlighted and body snippets had no marks at all.
+    [hit] = search(fixture_kb, NoteFilter(query="python slow gil"), limit=1).hits
+    marked = {text.casefold() for text, is_match in hit.snippet if is_match}
+    assert {"python", "slow", "gil"} <= marked
+
+
 def test_highlight_marks_stemmed_matches() -> None:
     pieces = highlight_text("Decision trees are learning to split.", {"tree", "learn"}, whole=True)
     assert [text for text, is_match in pieces if is_match] == ["trees", "learning"]

@@ -174,6 +174,14 @@ def test_a_common_title_word_does_not_outweigh_a_rare_body_word(kb: KnowledgeBas
     assert top_ids(kb, "python mutex", n=1) == ["threads-and-the-mutex"]
 
 
+def test_a_note_with_every_word_beats_one_with_the_commonest_word_in_its_title(
+    fixture_kb: KnowledgeBase,
+) -> None:
+    # Regression: Whoosh's additive coordination (SQR) left "Python packaging" (title: python)
+    # above the day-log entry holding python, slow and GIL; the bonus now multiplies the score.
+    assert top_ids(fixture_kb, "python slow gil", n=1) == ["2022-11-25-day-87"]
+
+
 def test_title_matches_beat_body_matches_for_the_same_word(kb: KnowledgeBase) -> None:
     notes = [
         Note(id="rebase-in-body", title="Tidy history", body="use git rebase to tidy commits\n"),

@@ -736,12 +736,26 @@ def is_plausible_typo(typed: str, word: str, *, lenient: bool = False) -> bool:
 
 
 def _highlight_terms(query: wq.Query, reader: Any) -> frozenset[str]:
-    """The analysed words a query matches in the text fields (prefixes expanded)."""
+    """The analysed words a query matches in the text fields (prefixes expanded).
+
+    Whoosh's ``Query.existing_terms`` cannot be used: its loop variable
+    overwrites its ``fieldname`` argument, so after the first leaf it skips
+    every leaf of another field (only title words were ever highlighted).
+    """
+    schema = reader.schema
     terms: set[str] = set()
-    with contextlib.suppress(Exception):
-        for name, text in query.existing_terms(reader, phrases=True, expand=True):
-            if name in ("title", "body", "topic"):
-                terms.add(text.decode("utf-8") if isinstance(text, bytes) else text)
+    for leaf in query.leaves():
+        try:
+            pairs = list(leaf.expanded_terms(reader, phrases=True))
+        except Exception:  # an odd leaf (a date range, a NullQuery) has nothing to highlight
+            continue
+        for name, text in pairs:
+            if name not in ("title", "body", "topic"):
+                continue
+            word = text.decode("utf-8") if isinstance(text, bytes) else str(text)
+            with contextlib.suppress(ValueError):
+                if (name, schema[name].to_bytes(word)) in reader:
+                    terms.add(word)
     return frozenset(terms)
 
 

@@ -318,12 +318,15 @@ def _word_count(matcher: Any) -> int:
 
 
 class _WordCoordMatcher(CoordMatcher):  # type: ignore[misc]  # Whoosh is untyped
-    """Whoosh's coordination bonus, counting distinct words rather than (field, word) pairs.
+    """A coordination bonus that counts distinct words and multiplies the score.
 
     Whoosh counts a word found in a title and a body as two matches, which
     rewards the same word twice instead of a note that has more of the words;
     it also walks every term of the tree for each document, where this looks
-    at one node per word.
+    at one node per word. Its bonus (SQR) is added to the score, so with three
+    words a lone common word in a title still beat a note holding all three in
+    its body; here a note with all ``n`` words scores ``1 + scale`` times what
+    its words alone give, one with ``m`` of them ``1 + scale * (m-1)/(n-1)``.
     """
 
     def __init__(self, child: Any, scale: float = 1.0, words: int | None = None) -> None:
@@ -333,6 +336,12 @@ class _WordCoordMatcher(CoordMatcher):  # type: ignore[misc]  # Whoosh is untype
     def _replacement(self, newchild: Any) -> Any:
         # Keep the query's word count when Whoosh prunes finished sub-matchers.
         return self.__class__(newchild, scale=self._scale, words=self._termcount)
+
+    def _sqr(self, score: float, matching: int) -> float:
+        words = self._termcount
+        if words <= 1:
+            return score
+        return score * (1 + self._scale * (matching - 1) / (words - 1))
 
     def score(self) -> float:
         child = self.child
