@@ -341,7 +341,7 @@ class _WordCoordMatcher(CoordMatcher):  # type: ignore[misc]  # Whoosh is untype
         words = self._termcount
         if words <= 1:
             return score
-        return score * (1 + self._scale * (matching - 1) / (words - 1))
+        return float(score * (1 + self._scale * (matching - 1) / (words - 1)))
 
     def score(self) -> float:
         child = self.child
