@@ -158,36 +158,15 @@ class NoteStore:
     # -- reading ---------------------------------------------------------------
 
     def iter_files(self) -> Iterator[tuple[str, Path, FileStat]]:
-        """Every note file under the notes folder, skipping hidden files and folders."""
-        root = self.notes_dir
-        if not root.is_dir():
-            return
-        stack = [root]
-        found: list[tuple[str, Path, FileStat]] = []
-        while stack:
-            folder = stack.pop()
-            try:
-                entries = list(os.scandir(folder))
-            except OSError:
-                continue
-            for entry in entries:
-                if entry.name.startswith("."):
-                    continue
-                if entry.is_dir(follow_symlinks=False):
-                    stack.append(Path(entry.path))
-                elif entry.name.endswith(NOTE_SUFFIXES) and entry.is_file():
-                    stat = entry.stat()
-                    path = Path(entry.path)
-                    rel = path.relative_to(root).as_posix()
-                    found.append((rel, path, FileStat(stat.st_size, stat.st_mtime_ns)))
-        found.sort(key=lambda item: item[0])
-        yield from found
+        """Every note file under the notes folder, in path order, skipping hidden ones."""
+        for rel, stat in sorted(self.file_stats().items()):
+            yield rel, self.notes_dir / rel, stat
 
     def file_stats(self) -> dict[str, FileStat]:
-        """The same files as ``iter_files``, as {relative path: stat}, without Path objects.
+        """Every note file as {path relative to the notes folder: stat}, in no set order.
 
-        A lean walk for the search index's "did anything change?" check, which
-        runs before every search (about 2.5x faster than ``iter_files`` on 10k notes).
+        A lean walk (no Path objects) because the search index's "did anything
+        change?" check runs it before every search.
         """
         stats: dict[str, FileStat] = {}
         if not self.notes_dir.is_dir():

@@ -12,9 +12,10 @@ import typer  # noqa: TID251
 from tilbase.errors import InvalidInput
 
 if TYPE_CHECKING:
+    from tilbase.filters import NoteFilter
     from tilbase.kb import KnowledgeBase
 
-__all__ = ["CliState", "open_kb", "parse_date_option", "show_warnings"]
+__all__ = ["CliState", "note_filter_from_options", "open_kb", "parse_date_option", "show_warnings"]
 
 
 @dataclass
@@ -57,3 +58,22 @@ def parse_date_option(value: str | None, option: str) -> dt.date | None:
         return parse_user_date(value)
     except InvalidDate as exc:
         raise InvalidInput(f"{option}: {exc}") from None
+
+
+def note_filter_from_options(
+    query: str | None,
+    tags: list[str] | None,
+    topic: str | None,
+    since: str | None,
+    until: str | None,
+) -> NoteFilter:
+    """The filters shared by ``search`` and ``export``, from their command-line values."""
+    from tilbase.filters import NoteFilter
+
+    return NoteFilter(
+        query=query,
+        tags=tuple(tags or ()),
+        topic=topic,
+        since=parse_date_option(since, "--since"),
+        until=parse_date_option(until, "--until"),
+    )

@@ -8,7 +8,7 @@ from typing import Annotated
 
 import typer  # noqa: TID251
 
-from tilbase.cli.common import open_kb, parse_date_option, show_warnings
+from tilbase.cli.common import note_filter_from_options, open_kb, show_warnings
 
 __all__ = ["register"]
 
@@ -65,16 +65,9 @@ def export(
 ) -> None:
     """Export notes as Markdown that re-imports, a TIL repository, or JSON."""
     from tilbase.export import ExportOptions, ExportRequest, export_notes
-    from tilbase.filters import NoteFilter
     from tilbase.render.export import print_export_outcome
 
-    note_filter = NoteFilter(
-        query=query,
-        tags=tuple(tags or ()),
-        topic=topic,
-        since=parse_date_option(since, "--since"),
-        until=parse_date_option(until, "--until"),
-    )
+    note_filter = note_filter_from_options(query, tags, topic, since, until)
     request = ExportRequest(
         note_filter=note_filter,
         format=format_name.value,

@@ -7,7 +7,7 @@ from typing import Annotated
 
 import typer  # noqa: TID251
 
-from tilbase.cli.common import open_kb, parse_date_option, show_warnings
+from tilbase.cli.common import note_filter_from_options, open_kb, show_warnings
 
 __all__ = ["register"]
 
@@ -46,17 +46,10 @@ def search(
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
 ) -> None:
     """Find notes by words, tags, topic and dates; ranked, with highlighted snippets."""
-    from tilbase.filters import NoteFilter
     from tilbase.render.search import print_search_notes, print_search_result
     from tilbase.search import search as run_search
 
-    note_filter = NoteFilter(
-        query=query,
-        tags=tuple(tags or ()),
-        topic=topic,
-        since=parse_date_option(since, "--since"),
-        until=parse_date_option(until, "--until"),
-    )
+    note_filter = note_filter_from_options(query, tags, topic, since, until)
     from tilbase.render import is_terminal
 
     kb = open_kb(ctx)
