@@ -217,7 +217,6 @@ def search(
         return SearchResult(
             [SearchHit(n, None, ((n.title, False),), _opening(n)) for n in shown], len(notes)
         )
-    from tilbase.index import highlight_text
     from tilbase.query import filter_query, parse_query
 
     index = _index(kb)
@@ -233,14 +232,7 @@ def search(
     for hit, note in _hit_notes(kb, matches.hits):
         if not note_filter.matches_metadata(note):
             continue
-        hits.append(
-            SearchHit(
-                note,
-                hit.score,
-                highlight_text(note.title, matches.terms, whole=True),
-                highlight_text(note.body, matches.terms),
-            )
-        )
+        hits.append(_search_hit(note, hit.score, matches.terms))
     return SearchResult(
         hits,
         max(matches.total, len(hits)),
@@ -285,7 +277,6 @@ def related(kb: KnowledgeBase, id_or_prefix: str, *, limit: int = 10) -> SearchR
     """The notes most like one note (Whoosh's more-like-this over titles and bodies)."""
     _check_limit(limit)
     note = kb.get(id_or_prefix)
-    from tilbase.index import highlight_text
 
     index = _index(kb)
     rel = _relpath(kb, note)
@@ -297,15 +288,20 @@ def related(kb: KnowledgeBase, id_or_prefix: str, *, limit: int = 10) -> SearchR
         other = by_path.get(hit.path)
         if other is None or other.id == note.id:
             continue
-        hits.append(
-            SearchHit(
-                other,
-                hit.score,
-                highlight_text(other.title, matches.terms, whole=True),
-                highlight_text(other.body, matches.terms),
-            )
-        )
+        hits.append(_search_hit(other, hit.score, matches.terms))
     return SearchResult(hits, len(hits), query=note.id)
+
+
+def _search_hit(note: Note, score: float | None, terms: frozenset[str]) -> SearchHit:
+    """A hit with its title and body snippet, the matched words marked."""
+    from tilbase.index import highlight_text
+
+    return SearchHit(
+        note,
+        score,
+        highlight_text(note.title, terms, whole=True),
+        highlight_text(note.body, terms),
+    )
 
 
 def _hit_notes(kb: KnowledgeBase, hits: list[IndexHit]) -> Iterator[tuple[IndexHit, Note]]:
