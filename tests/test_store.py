@@ -176,3 +176,22 @@ def test_binary_and_legacy_files_are_read_with_warnings(store: NoteStore, config
     assert [n.body for n in scan.notes] == ["", "café"]
     assert any(w.startswith("bin.md:1: binary") for w in scan.warnings)
     assert any(w.startswith("old.md:1: not valid UTF-8") for w in scan.warnings)
+
+
+def test_a_scan_reuses_the_unchanged_notes_of_the_previous_one(
+    store: NoteStore, config: Config
+) -> None:
+    kept = store.add(_note("Kept"))
+    edited = store.add(_note("Edited", day=2))
+    first = store.scan()
+    assert edited.path is not None
+    edited.path.write_text(edited.path.read_text().replace("title: Edited", "title: Changed"))
+    os.utime(edited.path, ns=(1, 1))
+    (config.notes_dir / "new.md").write_text("brand new\n")
+    second = store.scan(previous=first)
+    by_path = second.by_path()
+    assert by_path[f"{kept.id}.md"] is first.by_path()[f"{kept.id}.md"]
+    assert by_path[f"{edited.id}.md"].title == "Changed"
+    assert by_path["new.md"].title == "brand new"
+    # The catalog on disk follows, so a new process sees the same notes without reparsing.
+    assert [n.title for n in store.scan().notes] == [n.title for n in second.notes]

@@ -67,6 +67,7 @@ class KnowledgeBase:
         self.store = store or NoteStore(config)
         self.warnings: list[str] = []
         self._scan: ScanResult | None = None
+        self._last_scan: ScanResult | None = None
 
     @classmethod
     def open(
@@ -81,10 +82,15 @@ class KnowledgeBase:
     # -- reading ---------------------------------------------------------------
 
     def scan(self) -> ScanResult:
-        """Every note in the KB (read once per ``KnowledgeBase`` until something is written)."""
+        """Every note in the KB (read once per ``KnowledgeBase`` until something is written).
+
+        After a write, the next scan still stats every file but reuses the
+        notes of the files that did not change.
+        """
         if self._scan is None:
-            self._scan = self.store.scan()
-            self.warnings.extend(self._scan.warnings)
+            self._scan = self.store.scan(previous=self._last_scan)
+            self._last_scan = self._scan
+            self.warnings.extend(w for w in self._scan.warnings if w not in self.warnings)
         return self._scan
 
     def rescan(self) -> ScanResult:

@@ -13,7 +13,7 @@ import re
 import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
-from functools import cached_property
+from functools import cached_property, lru_cache
 from pathlib import Path
 
 __all__ = [
@@ -106,6 +106,7 @@ class Note:
         return replace(self, **changes)  # type: ignore[arg-type]
 
 
+@lru_cache(maxsize=8192)
 def normalize_tag(raw: str) -> str:
     """Normalise one tag: lower case, words joined by ``-``, no ``#``.
 

@@ -45,11 +45,17 @@ class FileStat:
 
 @dataclass
 class ScanResult:
-    """Every note in the KB, in path order, with the files' stats and any warnings."""
+    """Every note in the KB, in path order, with the files' stats and any warnings.
+
+    ``entries`` keeps, per file, its catalog entry and the note as read (before
+    duplicate ids were made unique), so the next scan in the same process can
+    reuse them instead of decoding the catalog again.
+    """
 
     notes: list[Note]
     stats: dict[str, FileStat]
     warnings: list[str] = field(default_factory=list)
+    entries: dict[str, tuple[list[Any], Note]] = field(default_factory=dict, repr=False)
 
     def by_path(self) -> dict[str, Note]:
         """Notes keyed by their path relative to the notes folder (POSIX separators)."""
@@ -204,10 +210,19 @@ class NoteStore:
         result = read_note(text, rel, self.config.date_order)
         return result.note.with_changes(path=path), warnings + result.warnings
 
-    def scan(self) -> ScanResult:
-        """Read every note, reparsing only files whose size or mtime changed since last time."""
-        cached = self._load_catalog()
-        files: dict[str, Any] = {}
+    def scan(self, previous: ScanResult | None = None) -> ScanResult:
+        """Read every note, reparsing only files whose size or mtime changed since last time.
+
+        "Last time" is ``previous`` (a scan made earlier by this process) when
+        given, else the catalog cache on disk.
+        """
+        known = previous.entries if previous is not None else None
+        cached: dict[str, Any] = (
+            {rel: entry for rel, (entry, _note) in known.items()}
+            if known is not None
+            else self._load_catalog()
+        )
+        entries: dict[str, tuple[list[Any], Note]] = {}
         notes: list[Note] = []
         stats: dict[str, FileStat] = {}
         warnings: list[str] = []
@@ -215,20 +230,20 @@ class NoteStore:
         for rel, path, stat in self.iter_files():
             entry = cached.get(rel)
             if entry is not None and entry[0] == stat.size and entry[1] == stat.mtime_ns:
-                note = _note_from_json(entry[2], path)
-                file_warnings = list(entry[3])
+                reused = known.get(rel) if known is not None else None
+                note = reused[1] if reused is not None else _note_from_json(entry[2], path)
             else:
                 note, file_warnings = self.read_file(path)
                 entry = [stat.size, stat.mtime_ns, _note_to_json(note), file_warnings]
                 changed = True
-            files[rel] = entry
+            entries[rel] = (entry, note)
             notes.append(note)
             stats[rel] = stat
-            warnings.extend(file_warnings)
-        if changed or files.keys() != cached.keys():
-            self._save_catalog(files)
+            warnings.extend(entry[3])
+        if changed or entries.keys() != cached.keys():
+            self._save_catalog({rel: entry for rel, (entry, _note) in entries.items()})
         notes, duplicate_warnings = _dedupe_ids(notes, list(stats))
-        return ScanResult(notes, stats, warnings + duplicate_warnings)
+        return ScanResult(notes, stats, warnings + duplicate_warnings, entries)
 
     def resolve(self, notes: Iterable[Note], id_or_prefix: str) -> Note:
         """Find the note whose id is ``id_or_prefix``, or the only one it is a prefix of."""
