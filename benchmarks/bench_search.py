@@ -112,6 +112,7 @@ def rebuild_procs(kb: Path) -> None:
 
     config = load_config(kb / "config.yaml")
     print("\nfull rebuild, in process:")
+    default_threshold = tilbase.index.MULTIPROCESS_THRESHOLD
     for procs, threshold in ((1, 10**9), (2, 0)):
         tilbase.index.MULTIPROCESS_THRESHOLD = threshold
         kb_ = KnowledgeBase(config)
@@ -122,7 +123,7 @@ def rebuild_procs(kb: Path) -> None:
         elapsed = time.perf_counter() - start
         rate = report_.total / elapsed
         print(f"  procs={procs}: {elapsed:6.1f} s  ({rate:5.0f} notes/s)")
-    tilbase.index.MULTIPROCESS_THRESHOLD = 2000
+    tilbase.index.MULTIPROCESS_THRESHOLD = default_threshold
 
 
 def main() -> None:
