@@ -195,3 +195,20 @@ def test_a_scan_reuses_the_unchanged_notes_of_the_previous_one(
     assert by_path["new.md"].title == "brand new"
     # The catalog on disk follows, so a new process sees the same notes without reparsing.
     assert [n.title for n in store.scan().notes] == [n.title for n in second.notes]
+
+
+def test_a_batch_syncs_each_folder_once_at_the_end(
+    store: NoteStore, config: Config, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import tilbase.store as store_module
+
+    synced: list[Path] = []
+    monkeypatch.setattr(store_module, "_fsync_dir", synced.append)
+    with store.batch():
+        for day in (1, 2, 3):
+            store.add(_note(f"Batch {day}", day=day))
+        assert synced == []
+        assert len(store.scan().notes) == 3  # the notes are there before the batch ends
+    assert synced.count(config.notes_dir) == 1
+    store.add(_note("Alone", day=4))
+    assert synced.count(config.notes_dir) == 2

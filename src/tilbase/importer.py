@@ -274,10 +274,11 @@ class _Importer:
             self.report.warnings.extend(self.file_dates.warnings)
         self.report.skipped.extend(sources.skipped)
         total = len(sources.files)
-        for done, source in enumerate(sources.files):
-            if progress is not None:
-                progress(source.display, done, total)
-            self._import_file(source)
+        with self.kb.store.batch():
+            for done, source in enumerate(sources.files):
+                if progress is not None:
+                    progress(source.display, done, total)
+                self._import_file(source)
         if progress is not None:
             progress("", total, total)
         if self.wrote:

@@ -17,7 +17,7 @@ import json
 import os
 import shutil
 import tempfile
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -62,11 +62,16 @@ class ScanResult:
         return dict(zip(self.stats, self.notes, strict=True))
 
 
-def atomic_write(path: Path, text: str, *, overwrite: bool) -> None:
+def atomic_write(
+    path: Path, text: str, *, overwrite: bool, sync_folder: Callable[[Path], None] | None = None
+) -> None:
     """Write ``text`` to ``path`` atomically.
 
     With ``overwrite=False`` an existing file is never replaced: ``NoteExists``
     is raised and nothing changes. Line endings in ``text`` are written as they are.
+    The file's data is always synced before it takes its name; the folder
+    entry is synced at once, or handed to ``sync_folder`` to be synced later
+    (once for many files, see ``NoteStore.batch``).
     """
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
@@ -84,7 +89,7 @@ def atomic_write(path: Path, text: str, *, overwrite: bool) -> None:
         with contextlib.suppress(FileNotFoundError):
             tmp.unlink()
         raise
-    _fsync_dir(path.parent)
+    (sync_folder or _fsync_dir)(path.parent)
 
 
 def _link_new(tmp: Path, path: Path) -> None:
@@ -160,6 +165,31 @@ class NoteStore:
         self.config = config
         self.notes_dir = config.notes_dir
         self.catalog_path = config.state_dir / "catalog.json"
+        self._unsynced_folders: set[Path] | None = None
+
+    @contextlib.contextmanager
+    def batch(self) -> Iterator[None]:
+        """Write many notes, syncing each folder entry once at the end rather than per note.
+
+        Every note's data is still synced before it takes its name, so a crash
+        leaves each note either absent or whole.
+        """
+        outer = self._unsynced_folders is None
+        if outer:
+            self._unsynced_folders = set()
+        try:
+            yield
+        finally:
+            if outer:
+                folders, self._unsynced_folders = self._unsynced_folders or set(), None
+                for folder in folders:
+                    _fsync_dir(folder)
+
+    def _write(self, path: Path, text: str, *, overwrite: bool) -> None:
+        pending = self._unsynced_folders
+        atomic_write(
+            path, text, overwrite=overwrite, sync_folder=None if pending is None else pending.add
+        )
 
     # -- reading ---------------------------------------------------------------
 
@@ -294,7 +324,7 @@ class NoteStore:
                 continue
             new_note = note.with_changes(id=note_id, path=path)
             try:
-                atomic_write(path, render_note(new_note, extra), overwrite=False)
+                self._write(path, render_note(new_note, extra), overwrite=False)
             except NoteExists:
                 taken.add(note_id)
                 continue
@@ -311,7 +341,7 @@ class NoteStore:
         with contextlib.suppress(OSError, UnicodeDecodeError):
             old = read_note(path.read_text(encoding="utf-8"), self._rel(path))
             extra = {k: v for k, v in old.metadata.items() if k not in _CANONICAL_KEYS}
-        atomic_write(path, render_note(note, extra), overwrite=True)
+        self._write(path, render_note(note, extra), overwrite=True)
         return note.with_changes(path=path)
 
     def set_tags(self, note: Note, tags: Iterable[str]) -> Note:
@@ -325,14 +355,14 @@ class NoteStore:
                 f"{self._rel(path)}: cannot change tags, the frontmatter is broken ({exc})",
                 "fix it with `til edit`",
             ) from None
-        atomic_write(path, new_text, overwrite=True)
+        self._write(path, new_text, overwrite=True)
         updated, _ = self.read_file(path)
         return updated
 
     def write_text(self, note: Note, text: str) -> Note:
         """Replace a stored note's whole file with ``text`` (used for body rewrites)."""
         path = self._path_of(note)
-        atomic_write(path, text, overwrite=True)
+        self._write(path, text, overwrite=True)
         updated, _ = self.read_file(path)
         return updated
 

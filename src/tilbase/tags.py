@@ -325,10 +325,11 @@ def rename_tag(kb: KnowledgeBase, old: str, new: str, *, dry_run: bool = False) 
     plan = plan_rename(kb, old, new)
     if dry_run:
         return plan
-    for change in plan.changes:
-        if change.hashtags_renamed:
-            kb.store.write_text(change.note, change.new_text)
-        else:
-            kb.store.set_tags(change.note, change.frontmatter_after)
+    with kb.store.batch():
+        for change in plan.changes:
+            if change.hashtags_renamed:
+                kb.store.write_text(change.note, change.new_text)
+            else:
+                kb.store.set_tags(change.note, change.frontmatter_after)
     kb.notes_changed()
     return RenamePlan(plan.old, plan.new, plan.changes, dry_run=False)
