@@ -49,7 +49,9 @@ def main() -> None:
         (kb / "config.yaml").write_text("notes_dir: notes\n")
         til = [sys.executable, "-m", "tilbase", "--config", str(kb / "config.yaml")]
         count = sum(1 for _ in (kb / "notes").rglob("*.md"))
-        subprocess.run([*til, "log", "-n", "1"], capture_output=True, check=True)
+        newest = subprocess.run(
+            [*til, "log", "-n", "1"], capture_output=True, text=True, check=True
+        ).stdout.split("\t")[1]
         catalog = kb / ".tilbase" / "catalog.json"
 
         def drop_catalog() -> None:
@@ -66,7 +68,7 @@ def main() -> None:
             "til add TEXT": _median_seconds(
                 [*til, "add", "benchmark note", "-t", "bench"], args.runs
             ),
-            "til show PREFIX": _median_seconds([*til, "show", "2"], args.runs),
+            "til show PREFIX": _median_seconds([*til, "show", newest[:-1]], args.runs),
         }
         baseline = results["python -c pass (baseline)"]
         print(f"{count} notes from {args.notes}; medians of {args.runs} runs")
