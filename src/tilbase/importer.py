@@ -280,7 +280,7 @@ class _Importer:
                     progress(source.display, done, total)
                 self._import_file(source)
         if progress is not None:
-            progress("", total, total)
+            progress("updating the search index" if self.wrote else "", total, total)
         if self.wrote:
             self.kb.notes_changed()
         return self.report
