@@ -12,7 +12,7 @@ import pytest
 
 import tilbase.importer as importer_module
 from tilbase.errors import ImportFailed
-from tilbase.importer import ImportOptions, ImportReport, collect_sources, import_paths
+from tilbase.importer import ImportOptions, ImportReport, collect_sources, import_sources
 from tilbase.kb import KnowledgeBase
 from tilbase.notefile import read_note
 
@@ -28,7 +28,8 @@ def src(tmp_path: Path) -> Path:
 
 
 def run_import(kb: KnowledgeBase, *paths: Path, **options: object) -> ImportReport:
-    report = import_paths(kb, list(paths), ImportOptions(**options))  # type: ignore[arg-type]
+    sources = collect_sources(list(paths), [kb.config.notes_dir, kb.config.state_dir])
+    report = import_sources(kb, sources, ImportOptions(**options))  # type: ignore[arg-type]
     kb.notes_changed()
     return report
 

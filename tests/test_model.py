@@ -13,6 +13,7 @@ from tilbase.model import (
     MAX_SLUG_LENGTH,
     Note,
     extract_links,
+    free_id,
     is_safe_id,
     make_id,
     normalize_tag,
@@ -99,6 +100,11 @@ def test_unique_id_appends_a_counter_ignoring_case() -> None:
     assert unique_id("a", []) == "a"
     assert unique_id("a", ["A"]) == "a-2"
     assert unique_id("a", ["a", "a-2", "a-3"]) == "a-4"
+
+
+def test_free_id_is_unique_id_against_a_folded_set() -> None:
+    assert free_id("A", set()) == "A"
+    assert free_id("A", {"a", "a-2"}) == "A-3"
 
 
 def test_extract_links_finds_urls_in_order_without_trailing_punctuation() -> None:

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from tests.parse_helpers import messages, parse
-from tilbase.parse.headings import entry_key, read_heading, split_topic
+from tilbase.parse.headings import KeyMaker, entry_key, key_group, read_heading, split_topic
 
 FIXTURES = Path(__file__).parent / "fixtures" / "ingest"
 D = dt.date
@@ -87,6 +87,30 @@ def test_entry_key_is_a_readable_slug_that_keeps_letters_of_any_script() -> None
     )
     assert entry_key("Ünïcode — 日本語") == "ünïcode-日本語"
     assert entry_key("***") == "entry"
+
+
+@pytest.mark.parametrize(
+    ("key", "group"),
+    [
+        ("git-worktrees", "git-worktrees"),
+        ("git-worktrees~2", "git-worktrees"),
+        ("git-worktrees~12", "git-worktrees"),
+        ("day-2023-02-15~3", "day-2023-02-15"),
+        # Not an occurrence number KeyMaker writes: kept as part of the key.
+        ("git-worktrees~1", "git-worktrees~1"),
+        ("git-worktrees~02", "git-worktrees~02"),
+        ("a~2b", "a~2b"),
+    ],
+)
+def test_key_group_drops_only_the_occurrence_number(key: str, group: str) -> None:
+    assert key_group(key) == group
+
+
+def test_key_maker_keys_fall_back_into_their_group() -> None:
+    keys = KeyMaker()
+    made = [keys(k) for k in ("a", "b", "a", "a", "b")]
+    assert made == ["a", "b", "a~2", "a~3", "b~2"]
+    assert [key_group(k) for k in made] == ["a", "b", "a", "a", "b"]
 
 
 # -- dated headings ----------------------------------------------------------------

@@ -4,21 +4,23 @@ Idempotent without a manifest: the truth is in the notes. Every imported note
 records in its frontmatter ``source`` the file it came from (``path`` relative
 to the import root), the entry's ``line``, a stable ``key`` and a ``digest``
 (the note's fingerprint as written). On the next import an entry is matched to
-its note by path and key, then:
+its note by source (root and path) and key, then:
 
 * same fingerprint as the digest -> ``unchanged`` (nothing is written);
 * changed at the source, note not edited in the KB -> rewritten, ``updated``;
 * changed at the source, but the note was edited in the KB since -> ``kept``;
 * no note yet -> ``created``.
 
-Entries that disappeared from the source leave their notes alone.
+Entries that disappeared from the source leave their notes alone. The ``~N`` keys
+of repeated headings are positions, trusted only while they line up (see
+``_Importer._match_file``).
 """
 
 from __future__ import annotations
 
 import os
 from collections import defaultdict
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path, PurePosixPath
 from typing import Any, Literal
@@ -26,9 +28,10 @@ from typing import Any, Literal
 from tilbase.errors import ImportFailed, TilError
 from tilbase.filedates import FileDates, load_file_dates
 from tilbase.kb import KnowledgeBase
-from tilbase.model import Note, Source, is_safe_id, make_id, slugify
+from tilbase.model import Note, Source, free_id, is_safe_id, make_id, slugify
 from tilbase.notefile import read_note, render_note
 from tilbase.parse import STYLES, ParseOptions, ParseResult, get_style, parse_file
+from tilbase.parse.headings import key_group
 from tilbase.text import decode_bytes
 
 __all__ = [
@@ -41,7 +44,6 @@ __all__ = [
     "SourceFile",
     "SourceSet",
     "collect_sources",
-    "import_paths",
     "import_sources",
 ]
 
@@ -254,12 +256,10 @@ class _Importer:
         self.order = kb.config.date_order
         self.report = ImportReport(dry_run=options.dry_run)
         existing = kb.notes()
-        self.by_key: dict[tuple[str | None, str, str], Note] = {}
         self.by_source: dict[tuple[str | None, str], list[Note]] = defaultdict(list)
         for note in existing:
             source = note.source
             if source is not None and source.key is not None:
-                self.by_key.setdefault((source.root, source.path, source.key), note)
                 self.by_source[(source.root, source.path)].append(note)
         self.taken: set[str] = {note.id.casefold() for note in existing}
         self.by_id: dict[str, Note] = {note.id.casefold(): note for note in existing}
@@ -323,8 +323,8 @@ class _Importer:
             return
         self.report.files_read += 1
         one_note = STYLES[result.style].one_note
-        keys = {note.source.key for note in result.notes if note.source is not None}
         root = _root_text(source.root)
+        entries: list[Note] = []
         for note in result.notes:
             assert note.source is not None
             note = note.with_changes(source=replace(note.source, root=root))
@@ -332,33 +332,99 @@ class _Importer:
                 date = self.file_dates.get(source.path)
                 if date is not None:
                     note = note.with_changes(date=date)
-            existing = self._match(note, keys)
+            entries.append(note)
+        for note, existing in zip(entries, self._match_file(entries), strict=True):
             imported = self._apply(note, existing, result.extra)
             self.report.notes.append(ImportedNote(imported[0], imported[1], source.display))
 
-    def _match(self, note: Note, file_keys: set[str | None]) -> Note | None:
-        source = note.source
-        assert source is not None
-        assert source.key is not None
-        found = self.by_key.get((source.root, source.path, source.key))
-        if found is not None and id(found) not in self.claimed:
-            self.claimed.add(id(found))
-            return found
-        # A heading edited at the source changes the key; an unchanged body still finds the note.
-        if not note.body.strip():
+    def _match_file(self, entries: list[Note]) -> list[Note | None]:
+        """The existing note of each entry of one file (``None``: no note yet).
+
+        Entries are matched to notes within groups that share a heading (a key
+        without its ``~N`` occurrence number). A key is trusted as it is only
+        while the group's keys are the same in the file as among the notes:
+        ``~2`` is a position, and deleting or inserting a repeated entry
+        shifts it onto a different entry. Otherwise an entry finds its note
+        only by unchanged content, by an unchanged body (a heading edited at
+        the source), or not at all: a new note is safer than overwriting
+        another entry's note.
+        """
+        first = entries[0].source
+        assert first is not None
+        notes = self.by_source.get((first.root, first.path), [])
+        old_groups: dict[str, list[Note]] = defaultdict(list)
+        for note in notes:
+            old_groups[key_group(_key(note))].append(note)
+        new_groups: dict[str, list[int]] = defaultdict(list)
+        for index, entry in enumerate(entries):
+            new_groups[key_group(_key(entry))].append(index)
+        matches: list[Note | None] = [None] * len(entries)
+        for group, indices in new_groups.items():
+            olds = old_groups.get(group)
+            if olds:
+                self._match_group(entries, indices, olds, matches)
+        file_keys = {_key(entry) for entry in entries}
+        for index, entry in enumerate(entries):
+            if matches[index] is None:
+                matches[index] = self._match_by_body(entry, notes, file_keys)
+        return matches
+
+    def _match_group(
+        self, entries: list[Note], indices: list[int], olds: list[Note], matches: list[Note | None]
+    ) -> None:
+        new_keys = sorted(_key(entries[index]) for index in indices)
+        trusted = new_keys == sorted(_key(old) for old in olds)
+        if not trusted or len(indices) > 1:
+            # Unchanged entries first, wherever they moved: their notes are certain.
+            for index in indices:
+                matches[index] = self._match_by_content(entries[index], olds)
+        if trusted:
+            for index in indices:
+                if matches[index] is None:
+                    key = _key(entries[index])
+                    matches[index] = self._claim_first(o for o in olds if _key(o) == key)
+
+    def _match_by_content(self, entry: Note, olds: list[Note]) -> Note | None:
+        """The note this entry was imported as, if the entry has not changed since."""
+        free = [old for old in olds if id(old) not in self.claimed]
+        if not free:
+            return None
+        key = _key(entry)
+        free.sort(key=lambda old: _key(old) != key)  # the same key first
+        digest = self._digest_for(entry, free[0])
+        return self._claim_first(
+            old
+            for old in free
+            if old.source is not None
+            and old.source.digest == digest
+            and (old is free[0] or self._digest_for(entry, old) == digest)
+        )
+
+    def _match_by_body(self, entry: Note, notes: list[Note], file_keys: set[str]) -> Note | None:
+        """An entry whose heading was edited at the source (a new key), by its unchanged body."""
+        if not entry.body.strip():
             return None
         candidates = [
             old
-            for old in self.by_source.get((source.root, source.path), [])
+            for old in notes
             if id(old) not in self.claimed
             and old.source is not None
             and old.source.key not in file_keys
-            and old.body == note.body
+            and old.body == entry.body
         ]
-        if len(candidates) == 1:
-            self.claimed.add(id(candidates[0]))
-            return candidates[0]
+        return self._claim_first(candidates) if len(candidates) == 1 else None
+
+    def _claim_first(self, notes: Iterable[Note]) -> Note | None:
+        for note in notes:
+            if id(note) not in self.claimed:
+                self.claimed.add(id(note))
+                return note
         return None
+
+    def _digest_for(self, entry: Note, existing: Note) -> str:
+        """The digest ``entry`` would be written with as an update of ``existing``."""
+        candidate = entry.with_changes(id=existing.id, path=existing.path)
+        return stored_fingerprint(candidate, self._kb_rel(existing), self.order)
 
     def _apply(
         self, note: Note, existing: Note | None, extra: dict[str, Any]
@@ -370,9 +436,8 @@ class _Importer:
                 return same, "unchanged"
             return self._create(note, extra), "created"
         assert existing.source is not None
-        rel = self._kb_rel(existing)
         candidate = note.with_changes(id=existing.id, path=existing.path)
-        digest = stored_fingerprint(candidate, rel, self.order)
+        digest = self._digest_for(note, existing)
         if digest == existing.source.digest:
             return existing, "unchanged"
         if existing.source.digest is None or existing.fingerprint != existing.source.digest:
@@ -403,7 +468,7 @@ class _Importer:
         preferred = note.id if note.id and is_safe_id(note.id) else ""
         if not preferred or preferred.casefold() in self.taken:
             preferred = _preferred_id(note)
-        note_id = _free_id(preferred, self.taken)
+        note_id = free_id(preferred, self.taken)
         self.taken.add(note_id.casefold())
         new = note.with_changes(id=note_id)
         digest = stored_fingerprint(new, f"{note_id}.md", self.order)
@@ -430,14 +495,10 @@ def _preferred_id(note: Note) -> str:
     return make_id(note.title, note.date)
 
 
-def _free_id(preferred: str, taken_folded: set[str]) -> str:
-    """Like ``model.unique_id``, against a set that is already case-folded (no copy per call)."""
-    if preferred.casefold() not in taken_folded:
-        return preferred
-    n = 2
-    while f"{preferred}-{n}".casefold() in taken_folded:
-        n += 1
-    return f"{preferred}-{n}"
+def _key(note: Note) -> str:
+    assert note.source is not None
+    assert note.source.key is not None
+    return note.source.key
 
 
 def _with_digest(source: Source, digest: str) -> Source:
@@ -472,14 +533,3 @@ def import_sources(
     if options.style:
         get_style(options.style)
     return _Importer(kb, options).run(sources, progress)
-
-
-def import_paths(
-    kb: KnowledgeBase,
-    paths: Sequence[Path],
-    options: ImportOptions | None = None,
-    progress: ProgressCallback | None = None,
-) -> ImportReport:
-    """Find the files under ``paths`` and import them (see ``import_sources``)."""
-    exclude = [kb.config.notes_dir, kb.config.state_dir]
-    return import_sources(kb, collect_sources(paths, exclude), options, progress)

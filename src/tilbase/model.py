@@ -11,7 +11,7 @@ import datetime as dt
 import hashlib
 import re
 import unicodedata
-from collections.abc import Iterable
+from collections.abc import Container, Iterable
 from dataclasses import dataclass, field, replace
 from functools import cached_property, lru_cache
 from pathlib import Path
@@ -21,6 +21,7 @@ __all__ = [
     "Note",
     "Source",
     "extract_links",
+    "free_id",
     "is_safe_id",
     "make_id",
     "normalize_tag",
@@ -171,7 +172,15 @@ def unique_id(preferred: str, taken: Iterable[str]) -> str:
 
     Comparison ignores case, because notes are files and some file systems do.
     """
-    taken_folded = {t.casefold() for t in taken}
+    return free_id(preferred, {t.casefold() for t in taken})
+
+
+def free_id(preferred: str, taken_folded: Container[str]) -> str:
+    """``unique_id`` against ids that are already case-folded.
+
+    For callers that allocate many ids against one growing set (an import):
+    folding a copy of the set for every id would make that quadratic.
+    """
     if preferred.casefold() not in taken_folded:
         return preferred
     n = 2

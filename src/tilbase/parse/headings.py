@@ -32,6 +32,7 @@ __all__ = [
     "entry_key",
     "file_defaults",
     "final_title",
+    "key_group",
     "metadata_value",
     "read_heading",
     "split_topic",
@@ -45,6 +46,7 @@ _TRAILING_HASHTAG = re.compile(r"\s+#[^\W\d_][\w/-]*\s*$")
 _TOPIC_SEPARATOR = re.compile(r"\s*:\s+")
 _LEADING_PUNCTUATION = re.compile(r"^[\s:\-–—|,.]+")
 _KEY_JUNK = re.compile(r"[\W_]+")
+_REPEAT_SUFFIX = re.compile(r"~(?P<n>[2-9]|[1-9]\d+)$")
 _QUESTION_WORDS = frozenset(
     {"how", "what", "why", "when", "where", "which", "who", "whom", "whose", "is", "are", "can"}
     | {"could", "do", "does", "did", "should", "would", "will", "shall", "may", "might", "must"}
@@ -158,7 +160,11 @@ def entry_key(text: str) -> str:
 
 
 class KeyMaker:
-    """Gives repeated keys an occurrence number: ``k``, ``k~2``, ``k~3``..."""
+    """Gives repeated keys an occurrence number: ``k``, ``k~2``, ``k~3``...
+
+    The number is only a position among entries with the same heading, so it
+    changes when one of them is added or removed above another: see ``key_group``.
+    """
 
     def __init__(self) -> None:
         self._seen: Counter[str] = Counter()
@@ -167,6 +173,17 @@ class KeyMaker:
         self._seen[key] += 1
         count = self._seen[key]
         return key if count == 1 else f"{key}~{count}"
+
+
+def key_group(key: str) -> str:
+    """The key without ``KeyMaker``'s occurrence number: ``k~2`` -> ``k`` (``k`` stays ``k``).
+
+    ``entry_key`` allows only letters, digits and ``-``, so such a suffix is
+    always an occurrence number. (An export marker's id could end in ``~N``;
+    it is then taken for a repeat, which only makes matching more careful.)
+    """
+    match = _REPEAT_SUFFIX.search(key)
+    return key[: match.start()] if match else key
 
 
 def file_defaults(doc: Document) -> tuple[str | None, tuple[str, ...]]:
