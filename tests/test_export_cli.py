@@ -149,22 +149,57 @@ def test_output_file_then_refuse_then_force(run: Run, sample: None, tmp_path: Pa
 
 
 def test_output_to_a_folder_for_markdown_is_refused(run: Run, sample: None, tmp_path: Path) -> None:
-    result = run("export", "-o", str(tmp_path))
+    (tmp_path / "out").mkdir()
+    result = run("export", "-o", str(tmp_path / "out"))
     assert result.exit_code == 1
     assert "is a folder" in result.stderr
 
 
+def _kb_tree(kb_dir: Path) -> dict[str, bytes]:
+    return {
+        p.relative_to(kb_dir).as_posix(): p.read_bytes()
+        for p in sorted(kb_dir.rglob("*"))
+        if p.is_file()
+    }
+
+
 @pytest.mark.parametrize(
-    ("args", "inside"), [(["-o"], "notes/all.md"), (["-f", "repo", "-o"], "notes")]
+    ("args", "where", "says"),
+    [
+        # Review finding #4: `export --format repo -o <KB root> --force` overwrote real notes.
+        (["-f", "repo", "--force", "-o"], ".", "holds the KB's notes folder"),
+        (["-f", "repo", "-o"], "..", "holds the KB's notes folder"),
+        (["-f", "repo", "-o"], ".tilbase", "is the KB's state folder"),
+        (["-f", "repo", "-o"], ".tilbase/export", "is inside the KB's state folder"),
+        (["-o"], ".tilbase/all.md", "is inside the KB's state folder"),
+        (["-f", "json", "-o"], ".tilbase/index/x.json", "is inside the KB's state folder"),
+        (["-f", "repo", "-o"], "notes/sub", "is inside the KB's notes folder"),
+        (["-o"], "notes/all.md", "is inside the KB's notes folder"),
+        (["-o"], "notes", "is the KB's notes folder"),
+        (["--force", "-o"], "config.yaml", "is the KB's config file"),
+    ],
 )
-def test_export_into_the_notes_folder_is_refused(
-    run: Run, sample: None, kb_dir: Path, args: list[str], inside: str
+def test_export_into_or_above_the_kb_folders_is_refused(
+    run: Run, sample: None, kb_dir: Path, args: list[str], where: str, says: str
 ) -> None:
-    before = sorted(p.name for p in (kb_dir / "notes").rglob("*"))
-    result = run("export", *args, str(kb_dir / inside))
+    run("search", "python")  # builds the index, so .tilbase has files to lose
+    before = _kb_tree(kb_dir)
+    result = run("export", *args, str(kb_dir / where))
     assert result.exit_code == 1
-    assert "is inside the KB's notes folder" in result.stderr
-    assert sorted(p.name for p in (kb_dir / "notes").rglob("*")) == before
+    assert result.stdout == ""
+    assert says in result.stderr
+    assert result.stderr.startswith("error: ")
+    assert len(result.stderr.strip().splitlines()) == 1
+    assert "nothing was written" in result.stderr or "config file" in result.stderr
+    assert _kb_tree(kb_dir) == before
+
+
+def test_a_document_export_next_to_the_notes_folder_is_allowed(
+    run: Run, sample: None, kb_dir: Path
+) -> None:
+    result = run("export", "-o", str(kb_dir / "all-notes.md"))
+    assert result.exit_code == 0, result.stderr
+    assert (kb_dir / "all-notes.md").read_text().startswith("# TIL notes")
 
 
 def test_repo_needs_an_output_folder(run: Run, sample: None) -> None:

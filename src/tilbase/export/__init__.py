@@ -30,6 +30,7 @@ from tilbase.filters import NoteFilter
 from tilbase.model import Note
 
 if TYPE_CHECKING:
+    from tilbase.config import Config
     from tilbase.kb import KnowledgeBase
 
 __all__ = [
@@ -44,6 +45,7 @@ __all__ = [
     "GroupBy",
     "export_notes",
     "get_exporter",
+    "refuse_kb_output",
     "select_notes",
 ]
 
@@ -102,7 +104,7 @@ def export_notes(kb: KnowledgeBase, request: ExportRequest) -> ExportOutcome:
             f"e.g. til export --format {exporter.name} -o til/",
         )
     if request.output is not None:
-        _refuse_inside_notes(request.output, kb.config.notes_dir)
+        refuse_kb_output(request.output, kb.config)
     notes = select_notes(kb, request.note_filter)
     outcome = ExportOutcome(notes, output=request.output)
     if exporter.folder and not notes:
@@ -120,12 +122,32 @@ def export_notes(kb: KnowledgeBase, request: ExportRequest) -> ExportOutcome:
     return outcome
 
 
-def _refuse_inside_notes(output: Path, notes_dir: Path) -> None:
-    """Every file under the notes folder is a note: an export there would become notes."""
-    target, notes = output.resolve(), notes_dir.resolve()
-    if target == notes or notes in target.parents:
+def refuse_kb_output(output: Path, config: Config) -> None:
+    """Refuse an export path inside the KB's own folders, or one that holds them.
+
+    Every file under the notes folder is a note, ``.tilbase`` holds the trash
+    and the index, and a folder export into the KB root (an ancestor of both)
+    would write, and with ``--force`` overwrite, files among them.
+    """
+    target = output.resolve()
+    guarded = [
+        ("notes folder", config.notes_dir),
+        ("state folder", config.state_dir),
+        ("search index", config.index_dir),
+    ]
+    for name, folder in guarded:
+        place = folder.resolve()
+        if target == place:
+            relation = "is"
+        elif place in target.parents:
+            relation = "is inside"
+        elif target in place.parents:
+            relation = "holds"
+        else:
+            continue
         raise ExportFailed(
-            f"{output}: is inside the KB's notes folder, where every file is a note; "
-            "nothing was written",
-            "export somewhere else, e.g. -o ~/til-export",
+            f"{output}: {relation} the KB's {name} ({place}); nothing was written",
+            "export somewhere outside the KB's notes and .tilbase folders, e.g. -o ~/til-export",
         )
+    if target == config.config_path.resolve():
+        raise ExportFailed(f"{output}: is the KB's config file; nothing was written")

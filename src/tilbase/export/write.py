@@ -16,7 +16,11 @@ export into the same folder can prove a file is its own:
 - everything else in the folder (a LICENSE, a .git folder, other notes) is
   never touched.
 
-All checks happen before the first write, so a refusal changes nothing.
+All checks happen before the first write, so a refusal changes nothing. A
+write that fails (a read-only folder, a full disk) raises ``ExportFailed``
+naming the path; folders the export created are removed again when empty, and
+the manifest still records the files that were written, so they stay the
+export's own.
 """
 
 from __future__ import annotations
@@ -24,6 +28,7 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import json
+import os
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
@@ -60,22 +65,47 @@ def _file_digest(path: Path) -> str | None:
         return None
 
 
+def cannot_write(path: Path, exc: OSError) -> ExportFailed:
+    """The one-line error for an export write the system refused (``EROFS``, ``ENOSPC``...)."""
+    reason = exc.strerror or str(exc) or type(exc).__name__
+    return ExportFailed(f"{path}: cannot write ({reason})")
+
+
+def _missing_folders(path: Path) -> list[Path]:
+    """The folders above ``path`` that do not exist yet, deepest first."""
+    missing = []
+    for parent in path.parents:
+        if parent.exists():
+            break
+        missing.append(parent)
+    return missing
+
+
+def _remove_if_empty(folders: Sequence[Path]) -> None:
+    for folder in folders:
+        with contextlib.suppress(OSError):
+            folder.rmdir()  # only succeeds when empty
+
+
 def write_document(path: Path, text: str, *, force: bool = False) -> None:
     """Write one export document, refusing an existing file unless ``force``."""
-    if path.is_dir():
-        raise ExportFailed(f"{path}: is a folder; give a file name", "e.g. -o notes.md")
-    if path.exists() and not force:
-        raise ExportFailed(
-            f"{path}: already exists; nothing was written", "add --force to replace it"
-        )
+    created: list[Path] = []
     try:
+        if path.is_dir():
+            raise ExportFailed(f"{path}: is a folder; give a file name", "e.g. -o notes.md")
+        if path.exists() and not force:
+            raise ExportFailed(
+                f"{path}: already exists; nothing was written", "add --force to replace it"
+            )
+        created = _missing_folders(path)
         atomic_write(path, text, overwrite=force)
     except NoteExists:
         raise ExportFailed(
             f"{path}: already exists; nothing was written", "add --force to replace it"
         ) from None
     except OSError as exc:
-        raise ExportFailed(f"{path}: cannot write ({exc.strerror})") from None
+        _remove_if_empty(created)
+        raise cannot_write(path, exc) from None
 
 
 def _load_manifest(folder: Path) -> dict[str, str]:
@@ -102,6 +132,13 @@ def _is_safe_relative(rel: str) -> bool:
 
 def write_folder(folder: Path, files: Sequence[ExportFile], *, force: bool = False) -> FolderReport:
     """Write a folder export into ``folder`` (created if missing), updating it in place."""
+    try:
+        return _write_folder(folder, files, force=force)
+    except OSError as exc:
+        raise cannot_write(folder, exc) from None
+
+
+def _write_folder(folder: Path, files: Sequence[ExportFile], *, force: bool) -> FolderReport:
     if folder.exists() and not folder.is_dir():
         raise ExportFailed(f"{folder}: is a file; a repository export needs a folder")
     previous = _load_manifest(folder) if folder.is_dir() else {}
@@ -132,9 +169,12 @@ def write_folder(folder: Path, files: Sequence[ExportFile], *, force: bool = Fal
         )
     exported = {item.path for item in files}
     stale = sorted(set(previous) - exported)
+    created = [*_missing_folders(folder / MANIFEST)]
+    target = folder
     try:
         for item in to_write:
-            atomic_write(folder / item.path, item.text, overwrite=True)
+            target = folder / item.path
+            atomic_write(target, item.text, overwrite=True)
             report.written.append(item.path)
         for rel in stale:
             target = folder / rel
@@ -150,20 +190,52 @@ def write_folder(folder: Path, files: Sequence[ExportFile], *, force: bool = Fal
                     f"{target}: no longer exported, but edited since it was; left in place "
                     "and no longer tracked"
                 )
-        manifest = {item.path: _digest(item.text) for item in files}
-        payload = {
-            "tool": "tilbase",
-            "version": MANIFEST_VERSION,
-            "files": dict(sorted(manifest.items())),
-        }
-        atomic_write(
-            folder / MANIFEST,
-            json.dumps(payload, ensure_ascii=False, indent=1) + "\n",
-            overwrite=True,
-        )
+        target = folder / MANIFEST
+        _save_manifest(folder, {item.path: _digest(item.text) for item in files})
     except OSError as exc:
-        raise ExportFailed(f"{folder}: cannot write ({exc.strerror})") from None
+        _after_failed_write(folder, files, report, previous, created)
+        raise cannot_write(target, exc) from None
     return report
+
+
+def _save_manifest(folder: Path, files: dict[str, str]) -> None:
+    payload = {"tool": "tilbase", "version": MANIFEST_VERSION, "files": dict(sorted(files.items()))}
+    atomic_write(
+        folder / MANIFEST,
+        json.dumps(payload, ensure_ascii=False, indent=1) + "\n",
+        overwrite=True,
+    )
+
+
+def _after_failed_write(
+    folder: Path,
+    files: Sequence[ExportFile],
+    report: FolderReport,
+    previous: dict[str, str],
+    created: list[Path],
+) -> None:
+    """Leave a folder export that failed half-way as usable as possible (best effort).
+
+    A folder the export created gets its written files removed again (they
+    were new, and nobody has seen them). In a folder that existed, the
+    manifest is updated with what was written, so those files remain the
+    export's own and the next export may replace them.
+    """
+    if created:
+        for rel in report.written:
+            with contextlib.suppress(OSError):
+                (folder / rel).unlink()
+        # Everything inside a folder this export created is its own: drop the empty folders.
+        _remove_if_empty([Path(d) for d, _dirs, _files in os.walk(folder, topdown=False)])
+        _remove_if_empty(created)
+        return
+    texts = {item.path: item.text for item in files}
+    manifest = dict(previous)
+    for rel in report.removed:
+        manifest.pop(rel, None)
+    manifest.update({rel: _digest(texts[rel]) for rel in report.written})
+    with contextlib.suppress(OSError):
+        _save_manifest(folder, manifest)
 
 
 def _remove_empty_parents(folder: Path, root: Path) -> None:
