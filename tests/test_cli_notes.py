@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import sys
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -19,11 +20,11 @@ def _frontmatter(path: Path) -> str:
     return path.read_text().split("---\n")[1]
 
 
-def _fake_editor(tmp_path: Path, text: str | None) -> str:
+def _fake_editor(tmp_path: Path, text: str | None, status: int = 0) -> str:
     """A command that writes ``text`` into the file it is given (or leaves it as it is)."""
     script = tmp_path / "fake_editor.py"
     action = f"open(sys.argv[1], 'w').write({text!r})" if text is not None else "pass"
-    script.write_text(f"import sys\n{action}\n")
+    script.write_text(f"import sys\n{action}\nsys.exit({status})\n")
     return f"{sys.executable} {script}"
 
 
@@ -107,6 +108,55 @@ def test_an_empty_editor_result_aborts_and_writes_nothing(
     assert list((kb_dir / "notes").iterdir()) == []
 
 
+@pytest.fixture
+def own_tempdir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """Where ``til add`` puts the editor's temporary file during this test."""
+    folder = tmp_path / "temp"
+    folder.mkdir()
+    monkeypatch.setattr(tempfile, "tempdir", str(folder))
+    return folder
+
+
+def test_add_keeps_the_text_when_the_editor_exits_non_zero(
+    run: Run, tmp_path: Path, kb_dir: Path, own_tempdir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Review finding #6: vim exits 1 after any error message; what was typed used to be deleted.
+    monkeypatch.setattr(cli_notes, "_stdin_is_terminal", lambda: True)
+    monkeypatch.setenv("EDITOR", _fake_editor(tmp_path, "Typed with care\n", status=1))
+    result = run("add")
+    assert result.exit_code == 1
+    assert result.stdout == ""
+    [kept] = list(own_tempdir.iterdir())
+    assert kept.read_text() == "Typed with care\n"
+    assert result.stderr == (
+        f"error: editor '{sys.executable}' exited with status 1; what you wrote is kept in "
+        f"{kept} — save it with: til add - < {kept}\n"
+    )
+    assert list((kb_dir / "notes").iterdir()) == []
+    saved = run("add", "-", input=kept.read_text())
+    assert saved.stdout.strip() == f"{TODAY}-typed-with-care"
+
+
+def test_add_keeps_no_file_when_the_failed_editor_left_it_empty(
+    run: Run, tmp_path: Path, own_tempdir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(cli_notes, "_stdin_is_terminal", lambda: True)
+    monkeypatch.setenv("EDITOR", _fake_editor(tmp_path, None, status=2))
+    result = run("add")
+    assert result.exit_code == 1
+    assert result.stderr == f"error: editor '{sys.executable}' exited with status 2\n"
+    assert list(own_tempdir.iterdir()) == []
+
+
+def test_add_leaves_no_temporary_file_after_a_good_edit(
+    run: Run, tmp_path: Path, own_tempdir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(cli_notes, "_stdin_is_terminal", lambda: True)
+    monkeypatch.setenv("EDITOR", _fake_editor(tmp_path, "Fine\n"))
+    assert run("add").exit_code == 0
+    assert list(own_tempdir.iterdir()) == []
+
+
 def test_a_missing_editor_is_a_one_line_error(run: Run, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(cli_notes, "_stdin_is_terminal", lambda: True)
     monkeypatch.setenv("EDITOR", "no-such-editor-anywhere --wait")
@@ -173,6 +223,30 @@ def test_edit_runs_the_editor_on_the_note_file(
     assert result.exit_code == 0, result.stderr
     assert result.stderr == f"Saved {note_id}\n"
     assert json.loads(run("show", note_id, "--json").stdout)["body"] == "after the edit\n"
+
+
+def test_edit_message_escapes_rich_markup_in_the_id(
+    run: Run, kb_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Review finding #13: an id read from frontmatter could hold "[/]", and Rich raised.
+    (kb_dir / "notes" / "odd.md").write_text('---\nid: "odd[/]id"\n---\nbody\n')
+    [listed] = json.loads(run("log", "--json").stdout)
+    monkeypatch.setenv("EDITOR", f"{sys.executable} -c pass")
+    result = run("edit", listed["id"])
+    assert result.exit_code == 0, result.stderr
+    assert result.stderr.endswith(f"Saved {listed['id']}\n")
+
+
+def test_init_message_escapes_rich_markup_in_the_folder(tmp_path: Path, run: Run) -> None:
+    # Review finding #13: `til init '/tmp/a[/]b'` created the KB, then exited 1 (MarkupError).
+    target = tmp_path / "a[/]b" / "kb [bold]x"
+    result = run("init", str(target), config=False)
+    assert result.exit_code == 0, result.stderr
+    config = target / "config.yaml"
+    assert result.stderr == (
+        f"Created a knowledge base in {target.resolve()}\n"
+        f"Add a note with: til --config '{config}' add 'what I learned'\n"
+    )
 
 
 def test_rm_moves_the_note_to_the_trash(run: Run, kb_dir: Path) -> None:

@@ -10,17 +10,18 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import shlex
 import tempfile
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
 from tilbase.config import Config, find_config, load_config
-from tilbase.errors import InvalidInput
+from tilbase.errors import EditorError, InvalidInput
 from tilbase.hashtags import hashtag_tags
 from tilbase.model import Note
 from tilbase.store import NoteStore, ScanResult
-from tilbase.text import derive_title
+from tilbase.text import decode_bytes, derive_title
 
 __all__ = ["EditorRunner", "KnowledgeBase", "RemovedNote", "filter_by_date", "sort_newest_first"]
 
@@ -57,6 +58,13 @@ def filter_by_date(
         and (since is None or n.date >= since)
         and (until is None or n.date <= until)
     ]
+
+
+def _has_text(path: Path) -> bool:
+    try:
+        return bool(path.read_bytes().strip())
+    except OSError:
+        return False
 
 
 class KnowledgeBase:
@@ -154,10 +162,6 @@ class KnowledgeBase:
         self.notes_changed()
         return RemovedNote(note, trash_path)
 
-    def edit_path(self, id_or_prefix: str) -> Note:
-        """The note a person wants to edit (the CLI opens its file in the editor)."""
-        return self.get(id_or_prefix)
-
     def after_edit(self, note: Note) -> Note:
         """Re-read a note after its file was edited outside tilbase."""
         if note.path is None or not note.path.exists():
@@ -169,15 +173,37 @@ class KnowledgeBase:
         return updated
 
     def capture_with_editor(self, open_editor: EditorRunner) -> str:
-        """Let the person write a note in their editor; returns what they wrote."""
+        """Let the person write a note in their editor; returns what they wrote.
+
+        The text lives in a temporary file. When the editor fails after text was
+        saved in it (vim exits 1 after any error message it showed), the file
+        is kept and the ``EditorError`` names it, so nothing typed is lost.
+        """
         fd, name = tempfile.mkstemp(prefix="til-", suffix=".md")
         os.close(fd)
         path = Path(name)
+        keep = False
         try:
-            open_editor(path, self.config.editor)
-            return path.read_text(encoding="utf-8-sig")
+            try:
+                open_editor(path, self.config.editor)
+            except EditorError as exc:
+                keep = _has_text(path)
+                if not keep:
+                    raise
+                raise EditorError(
+                    f"{exc.message}; what you wrote is kept in {path}",
+                    f"save it with: til add - < {shlex.quote(str(path))}",
+                ) from None
+            decoded = decode_bytes(path.read_bytes())
+            if decoded is None:
+                keep = True
+                raise InvalidInput(f"{path}: the editor saved a binary file; it is kept there")
+            if decoded.warning:
+                self.warnings.append(f"{path}:1: {decoded.warning}")
+            return decoded.text
         finally:
-            path.unlink(missing_ok=True)
+            if not keep:
+                path.unlink(missing_ok=True)
 
     def notes_changed(self) -> None:
         """Forget cached notes after a write, and bring the search index up to date.

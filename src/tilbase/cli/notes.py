@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shlex
 import sys
 from pathlib import Path
 from typing import Annotated
@@ -24,11 +25,12 @@ def init(
 ) -> None:
     """Create a knowledge base: config.yaml, notes/ and a .gitignore for derived files."""
     from tilbase.config import init_kb
-    from tilbase.render import info
+    from tilbase.render import escape, info
 
     config_path = init_kb(folder)
-    info(f"Created a knowledge base in {config_path.parent.resolve()}")
-    info(f"Add a note with: til --config {config_path} add 'what I learned'")
+    info(f"Created a knowledge base in {escape(str(config_path.parent.resolve()))}")
+    command = f"til --config {shlex.quote(str(config_path))} add 'what I learned'"
+    info(f"Add a note with: {escape(command)}")
 
 
 def config(
@@ -121,15 +123,15 @@ def edit(
 ) -> None:
     """Open a note in your editor."""
     from tilbase.editor import open_in_editor
-    from tilbase.render import info
+    from tilbase.render import escape, info
 
     kb = open_kb(ctx)
-    note = kb.edit_path(note_id)
+    note = kb.get(note_id)
     assert note.path is not None
     open_in_editor(note.path, kb.config.editor)
     updated = kb.after_edit(note)
     show_warnings(kb)
-    info(f"Saved {updated.id}")
+    info(f"Saved {escape(updated.id)}")
 
 
 def rm(
