@@ -166,6 +166,38 @@ def test_a_missing_editor_is_a_one_line_error(run: Run, monkeypatch: pytest.Monk
     assert result.stderr.count("\n") == 1
 
 
+@pytest.mark.parametrize(("order", "day"), [("dmy", "2022-04-03"), ("mdy", "2022-03-04")])
+def test_command_line_dates_follow_the_kb_date_order(
+    run: Run, kb_dir: Path, order: str, day: str
+) -> None:
+    # Review finding #16: `date_order: mdy` was ignored on the command line.
+    config = kb_dir / "config.yaml"
+    config.write_text(config.read_text() + f"date_order: {order}\n")
+    added = run("add", "slashed", "--date", "03/04/2022")
+    assert added.exit_code == 0, added.stderr
+    assert added.stdout.strip() == f"{day}-slashed"
+    logged = run("log", "--since", "03/04/2022", "--until", "03/04/2022", "--json")
+    assert [n["date"] for n in json.loads(logged.stdout)] == [day]
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["2023-02-14", "2023/02/14", "2023_02_14", "2023-2-14", "14.02.2023", "14 Feb 2023",
+     "14th February 2023", "Feb 14, 2023", "february 14 2023", "14/02/2023"],
+)  # fmt: skip
+def test_the_date_forms_the_readme_lists_are_accepted(run: Run, text: str) -> None:
+    result = run("add", "dated", "--date", text)
+    assert result.exit_code == 0, result.stderr
+    assert result.stdout.strip() == "2023-02-14-dated"
+
+
+@pytest.mark.parametrize("text", ["14-02-2023", "23-02-14", "2023-02-14T10:00", "last week"])
+def test_date_forms_the_readme_excludes_are_refused(run: Run, text: str) -> None:
+    result = run("add", "dated", "--date", text)
+    assert result.exit_code == 1
+    assert result.stderr.startswith(f"error: --date: '{text}' is not a date")
+
+
 @pytest.mark.parametrize(
     ("args", "message"),
     [

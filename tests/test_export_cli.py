@@ -202,6 +202,18 @@ def test_a_document_export_next_to_the_notes_folder_is_allowed(
     assert (kb_dir / "all-notes.md").read_text().startswith("# TIL notes")
 
 
+@pytest.mark.parametrize(("order", "ids"), [("dmy", []), ("mdy", ["2022-11-02-kedro"])])
+def test_export_date_options_follow_the_kb_date_order(
+    run: Run, sample: None, kb_dir: Path, order: str, ids: list[str]
+) -> None:
+    # Review finding #16: 11/02/2022 is 2 November only when date_order is mdy.
+    config = kb_dir / "config.yaml"
+    config.write_text(config.read_text() + f"date_order: {order}\n")
+    result = run("export", "-f", "json", "--since", "11/02/2022", "--until", "11/02/2022")
+    assert result.exit_code == 0, result.stderr
+    assert [n["id"] for n in json.loads(result.stdout)] == ids
+
+
 def test_repo_needs_an_output_folder(run: Run, sample: None) -> None:
     result = run("export", "--format", "repo")
     assert result.exit_code == 1

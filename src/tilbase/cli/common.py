@@ -12,6 +12,7 @@ import typer  # noqa: TID251
 from tilbase.errors import InvalidInput
 
 if TYPE_CHECKING:
+    from tilbase.dates import DateOrder
     from tilbase.filters import NoteFilter
     from tilbase.kb import KnowledgeBase
 
@@ -48,14 +49,21 @@ def show_warnings(kb: KnowledgeBase) -> None:
     kb.warnings.clear()
 
 
-def parse_date_option(value: str | None, option: str) -> dt.date | None:
-    """Read a date option (ISO, ``today``, ``yesterday``...) or raise a one-line error."""
+def parse_date_option(
+    value: str | None, option: str, date_order: DateOrder = "dmy"
+) -> dt.date | None:
+    """Read a date option or raise a one-line error naming the option.
+
+    Accepted: ``today``, ``yesterday``, ``tomorrow``, and one date in any form
+    ``tilbase.dates`` reads, slashed ``03/04/2022`` in the KB's ``date_order``
+    (pass ``kb.config.date_order``).
+    """
     if value is None:
         return None
     from tilbase.dates import InvalidDate, parse_user_date
 
     try:
-        return parse_user_date(value)
+        return parse_user_date(value, order=date_order)
     except InvalidDate as exc:
         raise InvalidInput(f"{option}: {exc}") from None
 
@@ -66,14 +74,20 @@ def note_filter_from_options(
     topic: str | None,
     since: str | None,
     until: str | None,
+    *,
+    date_order: DateOrder = "dmy",
 ) -> NoteFilter:
-    """The filters shared by ``search`` and ``export``, from their command-line values."""
+    """The filters shared by ``search`` and ``export``, from their command-line values.
+
+    ``date_order`` is the KB's (``kb.config.date_order``): it decides how
+    ``--since 03/04/2022`` is read.
+    """
     from tilbase.filters import NoteFilter
 
     return NoteFilter(
         query=query,
         tags=tuple(tags or ()),
         topic=topic,
-        since=parse_date_option(since, "--since"),
-        until=parse_date_option(until, "--until"),
+        since=parse_date_option(since, "--since", date_order),
+        until=parse_date_option(until, "--until", date_order),
     )

@@ -67,7 +67,10 @@ def export(
     from tilbase.export import ExportOptions, ExportRequest, export_notes
     from tilbase.render.export import print_export_outcome
 
-    note_filter = note_filter_from_options(query, tags, topic, since, until)
+    kb = open_kb(ctx)
+    note_filter = note_filter_from_options(
+        query, tags, topic, since, until, date_order=kb.config.date_order
+    )
     request = ExportRequest(
         note_filter=note_filter,
         format=format_name.value,
@@ -75,7 +78,6 @@ def export(
         output=output,
         force=force,
     )
-    kb = open_kb(ctx)
     outcome = export_notes(kb, request)
     show_warnings(kb)
     print_export_outcome(outcome, format_name.value)

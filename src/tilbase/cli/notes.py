@@ -77,14 +77,15 @@ def add(
         str | None, typer.Option("--topic", help="Topic, e.g. 'Python/Packaging'.")
     ] = None,
     date: Annotated[
-        str | None, typer.Option("--date", help="Date: YYYY-MM-DD, 'today' or 'yesterday'.")
+        str | None,
+        typer.Option("--date", help="Date: YYYY-MM-DD, today, yesterday (more: see README)."),
     ] = None,
 ) -> None:
     """Capture a note and print its id."""
     from tilbase.render import print_plain
 
-    note_date = parse_date_option(date, "--date")
     kb = open_kb(ctx)
+    note_date = parse_date_option(date, "--date", kb.config.date_order)
     if text == "-" or (text is None and not _stdin_is_terminal()):
         body = sys.stdin.read()
     elif text is None:
@@ -161,9 +162,9 @@ def log(
     from tilbase.render.notes import print_note_list
     from tilbase.serialize import note_listing
 
-    since_date = parse_date_option(since, "--since")
-    until_date = parse_date_option(until, "--until")
     kb = open_kb(ctx)
+    since_date = parse_date_option(since, "--since", kb.config.date_order)
+    until_date = parse_date_option(until, "--until", kb.config.date_order)
     notes = kb.log(since_date, until_date, limit)
     show_warnings(kb)
     if as_json:
