@@ -50,8 +50,8 @@ __all__ = [
 ]
 
 FORMATS: dict[str, Exporter] = {
-    "markdown": Exporter("markdown", render_markdown, suffix=".md"),
-    "json": Exporter("json", render_json, suffix=".json"),
+    "markdown": Exporter("markdown", render_markdown),
+    "json": Exporter("json", render_json),
     "repo": Exporter("repo", render_repo, folder=True),
 }
 

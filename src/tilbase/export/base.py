@@ -58,4 +58,3 @@ class Exporter:
     name: str
     render: Callable[[Sequence[Note], ExportOptions], ExportResult]
     folder: bool = False
-    suffix: str = ""
