@@ -7,10 +7,14 @@ entries with the same heading (or the same day in a day log) shifted the
 
 from __future__ import annotations
 
+import tempfile
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
+from tilbase.config import init_kb, load_config
 from tilbase.importer import ImportReport, collect_sources, import_sources
 from tilbase.kb import KnowledgeBase
 
@@ -179,3 +183,71 @@ def test_day_log_repeated_dates_editing_the_second(kb: KnowledgeBase, log: Path)
         ids["- body morning"]: "- body morning",
         ids["- body evening"]: "- body evening, edited",
     }
+
+
+# -- properties: whatever is deleted, inserted or moved, no other entry's note is rewritten ------
+
+
+def _render(style: str, labels: list[str]) -> str:
+    if style == "day":  # each entry keeps its own day number wherever it moves
+        return day_log(*((int(label.split()[1].rstrip(",")) + 1, label) for label in labels))
+    return headed(*labels)
+
+
+def _fresh_kb(folder: Path) -> KnowledgeBase:
+    return KnowledgeBase(load_config(init_kb(folder / "kb")))
+
+
+LABELS = [f"entry {i}" for i in range(8)]
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    style=st.sampled_from(["headed", "day"]),
+    data=st.data(),
+)
+def test_repeated_entries_moved_deleted_or_inserted_never_update_a_note(
+    style: str, data: st.DataObject
+) -> None:
+    old = data.draw(st.lists(st.sampled_from(LABELS[:5]), min_size=1, max_size=4, unique=True))
+    if data.draw(st.booleans(), label="insert"):
+        added = data.draw(st.lists(st.sampled_from(LABELS[5:]), min_size=1, unique=True))
+        new = data.draw(st.permutations(old + added))
+    else:
+        added = []
+        kept = data.draw(st.lists(st.sampled_from(old), min_size=1, unique=True))
+        new = data.draw(st.permutations(kept))
+    with tempfile.TemporaryDirectory() as tmp:
+        kb = _fresh_kb(Path(tmp))
+        log = Path(tmp) / "log.md"
+        log.write_text(_render(style, old))
+        import_file(kb, log)
+        before = bodies(kb)
+        log.write_text(_render(style, new))
+        report = import_file(kb, log)
+        assert counts(report) == (len(added), 0, len(new) - len(added), 0)
+        after = bodies(kb)
+        assert {k: after[k] for k in before} == before
+        assert {f"- body {label}" for label in new} <= set(after.values())
+        assert counts(import_file(kb, log)) == (0, 0, len(new), 0)
+
+
+@settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(style=st.sampled_from(["headed", "day"]), data=st.data())
+def test_editing_one_of_unmoved_repeated_entries_updates_just_its_note(
+    style: str, data: st.DataObject
+) -> None:
+    old = data.draw(st.lists(st.sampled_from(LABELS), min_size=2, max_size=4, unique=True))
+    where = data.draw(st.integers(0, len(old) - 1))
+    new = [label + (", edited" if i == where else "") for i, label in enumerate(old)]
+    with tempfile.TemporaryDirectory() as tmp:
+        kb = _fresh_kb(Path(tmp))
+        log = Path(tmp) / "log.md"
+        log.write_text(_render(style, old))
+        import_file(kb, log)
+        ids = {body: note_id for note_id, body in bodies(kb).items()}
+        log.write_text(_render(style, new))
+        assert counts(import_file(kb, log)) == (0, 1, len(old) - 1, 0)
+        assert bodies(kb) == {
+            ids[f"- body {o}"]: f"- body {n}" for o, n in zip(old, new, strict=True)
+        }
