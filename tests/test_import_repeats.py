@@ -251,3 +251,18 @@ def test_editing_one_of_unmoved_repeated_entries_updates_just_its_note(
         assert bodies(kb) == {
             ids[f"- body {o}"]: f"- body {n}" for o, n in zip(old, new, strict=True)
         }
+
+
+def test_removing_the_outdated_notes_of_a_group_lines_its_keys_up_again(
+    kb: KnowledgeBase, log: Path
+) -> None:
+    log.write_text(headed("two", "three"))
+    import_file(kb, log)
+    log.write_text(headed("three, edited"))
+    assert counts(import_file(kb, log)) == (1, 0, 0, 0)
+    current = {body: note_id for note_id, body in bodies(kb).items()}["- body three, edited"]
+    for note_id in [n for n in bodies(kb) if n != current]:
+        kb.remove(note_id)
+    log.write_text(headed("three, edited again"))
+    assert counts(import_file(kb, log)) == (0, 1, 0, 0)
+    assert bodies(kb) == {current: "- body three, edited again"}
