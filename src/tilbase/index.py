@@ -43,6 +43,7 @@ from tilbase.query import (
     FIELD_BOOSTS,
     KEY_SEPARATOR,
     ParsedQuery,
+    Unpruned,
     query_words,
     tag_analyzer,
     tag_keys,
@@ -571,14 +572,20 @@ class NoteIndex:
         filter_query: wq.Query | None = None,
         limit: int | None = 10,
         sort: SortOrder = "relevance",
-        count: bool = False,
     ) -> Matches:
-        """Run a parsed query; ``limit=None`` returns every match."""
+        """Run a parsed query; ``limit=None`` returns every match.
+
+        ``Matches.total`` counts every match whatever the limit. Hits carry
+        their relevance score, also when sorted by date (newest first,
+        undated notes last).
+        """
 
         def run(searcher: Any) -> Matches:
-            # Whoosh refuses limit=0; ask for one hit and show none. Its "quality"
-            # shortcuts assume scores that add up, which BestField's do not (and were
-            # measured no faster here), so every match is scored.
+            # Every match is scored and counted (see query.Unpruned): Whoosh's "quality"
+            # shortcuts assume scores that add up, which BestField's do not, and they
+            # leave skipped matches out of the count. Whoosh refuses limit=0: ask for
+            # one hit and show none.
+            query = Unpruned(parsed.query)
             options: dict[str, Any] = {
                 "limit": None if limit is None else max(limit, 1),
                 "filter": filter_query,
@@ -586,14 +593,24 @@ class NoteIndex:
             }
             if sort == "date":
                 options.update(sortedby="date", reverse=True)
-            results = searcher.search(parsed.query, **options)
-            hits = [IndexHit(hit["path"], hit["id"], _score(hit)) for hit in results][:limit]
-            total = len(results) if count and limit is not None else len(hits)
+            results = searcher.search(query, **options)
+            shown = results.top_n[:limit]
+            # Sorted by date, Whoosh gives the sort key as the "score".
+            scores = (
+                _scores_of(searcher, query, [doc for _key, doc in shown])
+                if sort == "date"
+                else {doc: score for score, doc in shown}
+            )
+            stored = searcher.reader().stored_fields
+            hits = [
+                IndexHit(*_path_and_id(stored(doc)), _round(scores.get(doc))) for _key, doc in shown
+            ]
+            total = len(results)
             return Matches(
                 hits,
                 total,
                 _highlight_terms(parsed.query, searcher.reader()),
-                _suggest(parsed, searcher.reader(), found_nothing=not hits),
+                _suggest(parsed, searcher.reader(), found_nothing=not total),
             )
 
         return self._read(run)
@@ -631,8 +648,42 @@ class NoteIndex:
 
 
 def _score(hit: Any) -> float | None:
-    score = hit.score
+    return _round(hit.score)
+
+
+def _round(score: Any) -> float | None:
     return None if score is None else round(float(score), 4)
+
+
+def _path_and_id(stored: Mapping[str, Any]) -> tuple[str, str]:
+    return str(stored["path"]), str(stored["id"])
+
+
+def _scores_of(searcher: Any, query: wq.Query, docnums: Iterable[int]) -> dict[int, float]:
+    """The relevance scores of a few matching documents, without scoring every match.
+
+    Each segment's matcher skips straight to the wanted documents, so this
+    costs little next to the search that found them; a score is the one the
+    same query gets in a relevance search.
+    """
+    subsearchers = searcher.subsearchers or [(searcher, 0)]
+    ends = [offset for _sub, offset in subsearchers[1:]] + [searcher.doc_count_all()]
+    context = searcher.context()
+    wanted = sorted(docnums)
+    scores: dict[int, float] = {}
+    for (sub, offset), end in zip(subsearchers, ends, strict=True):
+        mine = [doc - offset for doc in wanted if offset <= doc < end]
+        if not mine:
+            continue
+        matcher = query.matcher(sub, context)
+        for local in mine:
+            if matcher.is_active() and matcher.id() < local:
+                matcher.skip_to(local)
+            if not matcher.is_active():
+                break
+            if matcher.id() == local:
+                scores[local + offset] = float(matcher.score())
+    return scores
 
 
 def _describe(exc: BaseException) -> str:
