@@ -10,7 +10,9 @@ the manifest always describes what the index holds.
 
 Anything wrong with the index (missing, another schema version, unreadable
 files, a writer that died mid-commit) is repaired by rebuilding it from the
-notes, in a sibling folder that then replaces the old one.
+notes, in a sibling folder that then replaces the old one. Only an empty
+folder or one that is recognisably a tilbase index is ever replaced: anything
+else at ``index_dir`` raises ``IndexLocationError`` and is left as it is.
 
 Besides ``query.py`` this is the only module that imports Whoosh, and it is
 imported only by commands that search or write notes.
@@ -38,6 +40,7 @@ from whoosh.filedb.filestore import FileStorage
 from whoosh.scoring import BM25F
 from whoosh.util.filelock import FileLock
 
+from tilbase.errors import SearchError
 from tilbase.model import Note
 from tilbase.query import (
     FIELD_BOOSTS,
@@ -57,6 +60,7 @@ __all__ = [
     "IndexBusy",
     "IndexDiff",
     "IndexHit",
+    "IndexLocationError",
     "Matches",
     "NoteIndex",
     "Snippet",
@@ -97,6 +101,20 @@ class IndexBusy(Exception):
 
 class IndexBroken(Exception):
     """The index cannot be used as it is; the message says why (for a rebuild notice)."""
+
+
+class IndexLocationError(SearchError):
+    """``index_dir`` holds something other than a tilbase index, so it is never replaced."""
+
+
+#: Names tilbase and Whoosh write in an index folder: the manifest (and its temp files),
+#: Whoosh's segments, TOCs, lock and temp folders.
+_INDEX_ENTRY = re.compile(
+    rf"{re.escape(MANIFEST_NAME)}|\.{re.escape(MANIFEST_NAME)}\..+\.tmp"
+    rf"|_?{INDEX_NAME}[._].+|\w+\.tmp"
+)
+#: What only a tilbase index holds: its manifest or Whoosh files of the index ``MAIN``.
+_INDEX_MARK = re.compile(rf"{re.escape(MANIFEST_NAME)}|_?{INDEX_NAME}[._].+")
 
 
 # -- schema and documents ----------------------------------------------------------
@@ -435,6 +453,7 @@ class NoteIndex:
         """Build a new index in a sibling folder, then put it in place of the old one."""
         start = time.perf_counter()
         self._close()
+        self._check_replaceable()
         previous = self._previous_files()
         diff = diff_manifest(previous, current.stats)
         self._remove_leftovers()
@@ -502,9 +521,42 @@ class NoteIndex:
                 if pattern.fullmatch(entry.name):
                     shutil.rmtree(entry, ignore_errors=True)
 
+    def _check_replaceable(self) -> None:
+        """Raise ``IndexLocationError`` unless ``index_dir`` may be replaced by a new index.
+
+        It may when it is missing, a symbolic link (only the link is replaced),
+        an empty folder, or a folder holding a tilbase index and nothing else.
+        """
+        target = self.index_dir
+        if target.is_symlink() or not target.exists():
+            return
+        hint = "set index_dir in config.yaml to a new or empty folder"
+        if not target.is_dir():
+            raise IndexLocationError(
+                f"search index {target} is a file, not a folder; nothing was changed", hint
+            )
+        names = sorted(os.listdir(target))
+        if not names:
+            return
+        if not any(_INDEX_MARK.fullmatch(name) for name in names):
+            raise IndexLocationError(
+                f"search index folder {target} is not empty and holds no tilbase index "
+                f"(it has {names[0]!r}); nothing was deleted",
+                hint,
+            )
+        strangers = [name for name in names if not _INDEX_ENTRY.fullmatch(name)]
+        if strangers:
+            raise IndexLocationError(
+                f"search index folder {target} holds {strangers[0]!r}, which is not part of "
+                "a tilbase index; nothing was deleted",
+                f"move it elsewhere, or {hint}",
+            )
+
     def _replace_with(self, staging: Path) -> None:
         target = self.index_dir
-        if target.is_symlink() or target.is_file():
+        # Checked again: the folder may have changed while the new index was built.
+        self._check_replaceable()
+        if target.is_symlink():
             target.unlink()
         if target.exists():
             old = target.with_name(f".{target.name}.old-{os.getpid()}")

@@ -15,7 +15,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Literal
 
-from tilbase.errors import InvalidInput, SearchError
+from tilbase.errors import InvalidInput, SearchError, TilError
 from tilbase.filters import NoteFilter
 from tilbase.model import Note
 
@@ -131,6 +131,8 @@ def update_index_after_write(kb: KnowledgeBase) -> None:
     """
     try:
         sync_index(kb, changed=True)
+    except TilError as exc:  # e.g. index_dir holds other files: it needs the person
+        kb.warnings.append(f"{exc.message}; the notes were saved, the search index not updated")
     except Exception as exc:  # the index is a cache; the note itself is safe on disk
         kb.warnings.append(
             f"search index {_location(kb)}: not updated ({type(exc).__name__}: {exc}); "
