@@ -6,6 +6,7 @@ from pathlib import Path
 
 import pytest
 
+from tests.conftest import Run
 from tilbase.config import find_config, init_kb, load_config, parse_config
 from tilbase.errors import ConfigError
 
@@ -104,3 +105,81 @@ def test_init_refuses_an_existing_kb(tmp_path: Path) -> None:
     assert (tmp_path / ".gitignore").read_text() == ".tilbase/\n"
     with pytest.raises(ConfigError, match="already there"):
         init_kb(tmp_path)
+
+
+# -- review finding #1: an index_dir that would delete the KB's folders -----------------
+
+
+@pytest.mark.parametrize(
+    ("index_dir", "problem"),
+    [
+        ("notes", "is the notes folder"),
+        ("./notes/", "is the notes folder"),
+        (".", "is the knowledge base folder"),
+        ("notes/..", "is the knowledge base folder"),
+        ("..", "contains the knowledge base folder"),
+        ("/", "contains the knowledge base folder"),
+        (".tilbase", "is the .tilbase state folder"),
+        (".tilbase/trash", "is the trash folder"),
+    ],
+)
+def test_index_dir_deleting_kb_folders_is_a_config_error(
+    tmp_path: Path, index_dir: str, problem: str
+) -> None:
+    config = tmp_path / "config.yaml"
+    config.write_text(f"# my KB\nnotes_dir: notes\nindex_dir: {index_dir}\n")
+    with pytest.raises(ConfigError) as caught:
+        load_config(config)
+    message = caught.value.message
+    assert message.startswith(f"{config}:3: 'index_dir' ({index_dir}) {problem};")
+    assert "\n" not in message
+
+
+def test_index_dir_containing_a_notes_folder_elsewhere_is_a_config_error(tmp_path: Path) -> None:
+    (tmp_path / "kb").mkdir()
+    config = tmp_path / "kb" / "config.yaml"
+    config.write_text(f"index_dir: {tmp_path}\nnotes_dir: {tmp_path / 'data' / 'notes'}\n")
+    with pytest.raises(ConfigError, match=r"config.yaml:1: 'index_dir' .* contains the"):
+        load_config(config)
+
+
+def test_default_index_dir_containing_the_notes_is_a_config_error(tmp_path: Path) -> None:
+    config = tmp_path / "config.yaml"
+    config.write_text("notes_dir: .tilbase/index/notes\n")
+    with pytest.raises(ConfigError) as caught:
+        load_config(config)
+    assert caught.value.message.startswith(
+        f"{config}: 'index_dir' (.tilbase/index, the default) contains the notes folder"
+    )
+
+
+@pytest.mark.parametrize("index_dir", [".tilbase/index", ".tilbase/search", "index", "../idx"])
+def test_index_dir_of_its_own_is_accepted_also_inside_the_state_folder(
+    tmp_path: Path, index_dir: str
+) -> None:
+    (tmp_path / "kb").mkdir()
+    config = tmp_path / "kb" / "config.yaml"
+    config.write_text(f"notes_dir: notes\nindex_dir: {index_dir}\n")
+    assert load_config(config).index_dir == (tmp_path / "kb").resolve() / index_dir
+
+
+# -- review finding #17: a key written twice ---------------------------------------------
+
+
+def test_key_written_twice_is_a_config_error_naming_the_second_line() -> None:
+    text = "notes_dir: notes\neditor: vim\n# later\nnotes_dir: other\n"
+    with pytest.raises(ConfigError) as caught:
+        parse_config(text, "config.yaml")
+    assert caught.value.message == (
+        "config.yaml:4: 'notes_dir' is set twice (also on line 1); keep one of them"
+    )
+
+
+def test_key_written_twice_stops_the_cli(run: Run, kb_dir: Path) -> None:
+    (kb_dir / "config.yaml").write_text("notes_dir: notes\ndate_order: dmy\ndate_order: mdy\n")
+    result = run("log")
+    assert result.exit_code == 1
+    assert result.stdout == ""
+    assert result.stderr.strip().startswith("error: ")
+    assert "config.yaml:3: 'date_order' is set twice (also on line 2)" in result.stderr
+    assert len(result.stderr.strip().splitlines()) == 1

@@ -10,12 +10,14 @@ from pathlib import Path
 import pytest
 from whoosh.util.filelock import FileLock
 
+from tests.conftest import Run
 from tests.search_fixtures import FIXTURE_NOTES, write_notes
 from tilbase.filters import NoteFilter
 from tilbase.index import (
     MANIFEST_NAME,
     IndexBusy,
     IndexDiff,
+    IndexLocationError,
     NoteIndex,
     diff_manifest,
     flatten_markdown,
@@ -200,7 +202,7 @@ whoosh_leaks_damaged_files = [
         "old-schema",
         "other-notes-dir",
         "manifest-disagrees",
-        "index-dir-is-a-file",
+        "only-segments-left",
     ],
 )
 @whoosh_leaks_damaged_files[0]
@@ -243,11 +245,10 @@ def test_damaged_index_is_rebuilt(fixture_kb: KnowledgeBase, damage: str) -> Non
         data = json.loads(manifest.read_text("utf-8"))
         data["files"]["ghost.md"] = [1, 1, "ghost"]
         manifest.write_text(json.dumps(data), "utf-8")
-    elif damage == "index-dir-is-a-file":
-        import shutil
-
-        shutil.rmtree(index_dir)
-        index_dir.write_text("oops", "utf-8")
+    elif damage == "only-segments-left":
+        manifest.unlink()
+        for path in tocs:
+            path.unlink()
     fresh = KnowledgeBase(fixture_kb.config)
     assert {
         "2022-11-14-what-is-kedro",
@@ -288,6 +289,112 @@ def test_index_is_opened_with_the_code_schema_not_the_pickled_one(
     index._open_checked()
     assert index._ix.schema is index.schema
     index.close()
+
+
+# -- review finding #1: a rebuild replaced whatever folder index_dir named ---------------
+
+
+def _index_at(kb: KnowledgeBase, folder: Path) -> NoteIndex:
+    return NoteIndex(folder, kb.config.notes_dir)
+
+
+def _tree(folder: Path) -> dict[str, bytes]:
+    return {
+        p.relative_to(folder).as_posix(): p.read_bytes() for p in folder.rglob("*") if p.is_file()
+    }
+
+
+@pytest.mark.parametrize("how", ["sync", "rebuild"])
+def test_index_dir_deleting_a_folder_that_is_not_an_index_is_refused(
+    fixture_kb: KnowledgeBase, tmp_path: Path, how: str
+) -> None:
+    folder = tmp_path / "precious"
+    (folder / "sub").mkdir(parents=True)
+    (folder / "p.md").write_text("precious\n", "utf-8")
+    (folder / "sub" / "MAIN_notes.txt").write_text("mine\n", "utf-8")
+    before = _tree(folder)
+    index = _index_at(fixture_kb, folder)
+    build = (
+        (lambda: index.sync(fixture_kb.store.file_stats, fixture_kb.rescan))
+        if how == "sync"
+        else (lambda: index.rebuild(fixture_kb.rescan))
+    )
+    with pytest.raises(IndexLocationError) as caught:
+        build()
+    assert "holds no tilbase index" in caught.value.message
+    assert "nothing was deleted" in caught.value.message
+    assert "\n" not in caught.value.message
+    assert _tree(folder) == before
+    assert not [p for p in tmp_path.iterdir() if p.name.startswith(".precious.")]
+
+
+def test_an_index_folder_with_other_files_in_it_is_not_replaced(
+    fixture_kb: KnowledgeBase,
+) -> None:
+    assert ids_for(fixture_kb, "kedro")
+    index_dir = fixture_kb.config.index_dir
+    (index_dir / "my-notes.txt").write_text("do not lose me\n", "utf-8")
+    (index_dir / MANIFEST_NAME).write_text("{damaged", "utf-8")
+    with pytest.raises(IndexLocationError, match=r"holds 'my-notes\.txt', which is not part of"):
+        ids_for(KnowledgeBase(fixture_kb.config), "kedro")
+    assert (index_dir / "my-notes.txt").read_text("utf-8") == "do not lose me\n"
+
+
+def test_a_file_where_the_index_folder_should_be_is_not_deleted(
+    fixture_kb: KnowledgeBase,
+) -> None:
+    index_dir = fixture_kb.config.index_dir
+    index_dir.parent.mkdir(parents=True, exist_ok=True)
+    index_dir.write_text("oops", "utf-8")
+    with pytest.raises(IndexLocationError, match="is a file, not a folder"):
+        ids_for(fixture_kb, "kedro")
+    assert index_dir.read_text("utf-8") == "oops"
+
+
+def test_an_empty_existing_folder_becomes_the_index(
+    fixture_kb: KnowledgeBase, tmp_path: Path
+) -> None:
+    folder = tmp_path / "empty"
+    folder.mkdir()
+    report = _index_at(fixture_kb, folder).sync(fixture_kb.store.file_stats, fixture_kb.rescan)
+    assert report.rebuilt
+    assert (folder / MANIFEST_NAME).is_file()
+    # A rebuild replaces a folder it recognises as its own index.
+    again = _index_at(fixture_kb, folder).rebuild(fixture_kb.rescan)
+    assert again.total == len(FIXTURE_NOTES)
+
+
+def test_index_dir_at_another_folder_keeps_its_files_through_the_cli(
+    run: Run, kb_dir: Path, tmp_path: Path
+) -> None:
+    """The review's repro with a folder config validation cannot know about."""
+    folder = tmp_path / "stuff"
+    folder.mkdir()
+    (folder / "p.md").write_text("precious\n", "utf-8")
+    (kb_dir / "config.yaml").write_text(f"notes_dir: notes\nindex_dir: {folder}\n", "utf-8")
+    added = run("add", "a note about kedro")
+    assert added.exit_code == 0
+    assert "holds no tilbase index" in added.stderr
+    assert "the notes were saved" in added.stderr
+    result = run("search", "kedro")
+    assert result.exit_code == 1
+    assert result.stdout == ""
+    assert result.stderr.startswith("error: search index folder")
+    assert len(result.stderr.strip().splitlines()) == 1
+    assert run("reindex").exit_code == 1
+    assert [p.name for p in folder.iterdir()] == ["p.md"]
+
+
+def test_index_dir_set_to_the_notes_folder_is_refused_before_anything_runs(
+    run: Run, kb_dir: Path
+) -> None:
+    (kb_dir / "config.yaml").write_text("notes_dir: notes\nindex_dir: notes\n", "utf-8")
+    (kb_dir / "notes" / "p.md").write_text("precious\n", "utf-8")
+    result = run("search", "x")
+    assert result.exit_code == 1
+    assert "config.yaml:2: 'index_dir' (notes) is the notes folder" in result.stderr
+    assert (kb_dir / "notes" / "p.md").read_text("utf-8") == "precious\n"
+    assert sorted(p.name for p in (kb_dir / "notes").iterdir()) == ["p.md"]
 
 
 # -- the lock ----------------------------------------------------------------------

@@ -15,6 +15,8 @@ from tilbase.filters import NoteFilter
 from tilbase.index import build_schema, note_document
 from tilbase.model import Note
 from tilbase.query import (
+    AnyWords,
+    Unpruned,
     filter_query,
     find_problem,
     parse_query,
@@ -237,3 +239,93 @@ def test_filter_query_matches_the_same_notes_as_matches_metadata(
         else:
             found = {hit["path"] for hit in searcher.search(query, limit=None)}
     assert found == expected
+
+
+# -- matchers never prune by quality (review finding #18) ---------------------------
+
+
+def _matcher_index() -> Any:
+    ix = RamStorage().create_index(SCHEMA)
+    with ix.writer() as writer:
+        for number in range(30):
+            words = ["git"] * (number % 4 + 1) + ["worktree"] * (number % 3) + ["python"]
+            note = Note(
+                id=f"n{number}",
+                title="git worktree" if number % 5 == 0 else f"note {number}",
+                body=" ".join(words) + (" rebase" if number % 2 else ""),
+                topic="Git" if number % 7 == 0 else None,
+            )
+            writer.add_document(**note_document(f"n{number}.md", note))
+    return ix
+
+
+def _classes(matcher: Any) -> list[str]:
+    return [type(matcher).__name__, *(n for c in matcher.children() for n in _classes(c))]
+
+
+def _scores(matcher: Any, min_quality: float) -> dict[int, float]:
+    """Every (docnum, score) a matcher gives while replace(min_quality) is called before each."""
+    seen = {}
+    while matcher.is_active():
+        matcher = matcher.replace(min_quality)
+        if not matcher.is_active():
+            break
+        seen[matcher.id()] = matcher.score()
+        matcher.next()
+    return seen
+
+
+@pytest.mark.parametrize(
+    ("text", "part"),
+    [
+        ("git", "best field"),
+        ("git worktree", "words"),
+        ("git worktree python rebase", "words"),
+        ("git worktree python rebase", "coordination"),
+        ('rebase "git worktree" python', "coordination"),
+    ],
+)
+def test_replace_with_a_min_quality_keeps_the_matchers_and_their_scores(
+    text: str, part: str
+) -> None:
+    """#18: UnionMatcher.replace(minscore) swapped in additive AndMaybe/Intersection matchers."""
+    ix = _matcher_index()
+    query = parse_query(text, SCHEMA, now=NOW).query
+    with ix.searcher() as searcher:
+
+        def matcher() -> Any:
+            made = query.matcher(searcher, searcher.context())
+            return made.child if part == "words" else made
+
+        expected = _scores(matcher(), 0)
+        assert len(expected) > 5
+        start = matcher()
+        assert not start.supports_block_quality()
+        classes = set(_classes(start))
+        # Far above any score: Whoosh's own union would drop or intersect its sides.
+        assert _scores(start, 1e9) == expected
+        pruned = matcher()
+        for _ in range(3):
+            pruned.next()
+        assert set(_classes(pruned.replace(1e9))) <= classes
+
+
+def test_negated_words_keep_the_distinct_word_coordination() -> None:
+    """#18: ``a b NOT c`` used Whoosh's Or, whose bonus recounts words as they run out."""
+    query = parse_query("python slow NOT git", SCHEMA, now=NOW).query
+    assert isinstance(query, wq.AndNot)
+    assert type(query.a) is AnyWords
+
+
+@pytest.mark.parametrize("text", ["git AND python", "git NOT rebase", "python rebase NOT worktree"])
+def test_unpruned_counts_every_match_of_whooshs_own_matchers(text: str) -> None:
+    """#18: ``a AND b`` skipped matches that could not make the top N, so the total shrank."""
+    ix = _matcher_index()
+    query = parse_query(text, SCHEMA, now=NOW).query
+    with ix.searcher() as searcher:
+        everything = searcher.search(Unpruned(query), limit=None)
+        total = len(everything)
+        for limit in (1, 3):
+            limited = searcher.search(Unpruned(query), limit=limit, optimize=False)
+            assert len(limited) == total
+            assert [h["id"] for h in limited] == [h["id"] for h in everything][:limit]

@@ -125,3 +125,26 @@ def test_cli_startup_does_not_import_whoosh(args: list[str]) -> None:
     assert "tilbase.cli" in imported
     assert not [name for name in imported if name.startswith("whoosh")]
     assert "tilbase.search" not in imported
+
+
+def test_index_dir_at_a_folder_of_notes_is_refused_in_a_real_process(
+    kb_dir: Path, tmp_path: Path
+) -> None:
+    """Review finding #1 as a user meets it: one error line, exit 1, the folder untouched."""
+    config = kb_dir / "config.yaml"
+    write_notes(kb_dir / "notes")
+    elsewhere = tmp_path / "my-notes"
+    elsewhere.mkdir()
+    (elsewhere / "p.md").write_text("precious\n", "utf-8")
+    config.write_text(f"notes_dir: notes\nindex_dir: {elsewhere}\n", "utf-8")
+    result = til(config, "search", "kedro", "--json")
+    assert result.returncode == 1
+    assert result.stdout == ""
+    assert result.stderr.startswith(f"error: search index folder {elsewhere} is not empty")
+    assert len(result.stderr.strip().splitlines()) == 1
+    assert [p.name for p in elsewhere.iterdir()] == ["p.md"]
+    config.write_text("notes_dir: notes\nindex_dir: notes\n", "utf-8")
+    result = til(config, "search", "kedro")
+    assert result.returncode == 1
+    assert f"{config}:2: 'index_dir' (notes) is the notes folder" in result.stderr
+    assert (kb_dir / "notes" / "2022-11-14-what-is-kedro.md").is_file()

@@ -75,9 +75,14 @@ def parse_config(text: str, source: str = CONFIG_NAME) -> dict[str, Any]:
     """Validate a config file's text and return its settings.
 
     Raises ``ConfigError`` naming ``source``, the line and the key for an
-    unknown key (with a "did you mean"), a value of the wrong type, or YAML
-    that does not parse.
+    unknown key (with a "did you mean"), a key written twice, a value of the
+    wrong type, or YAML that does not parse.
     """
+    return _parse(text, source)[0]
+
+
+def _parse(text: str, source: str) -> tuple[dict[str, Any], dict[str, int]]:
+    """``parse_config``, also giving the line of each key."""
     try:
         node = yaml.compose(text, Loader=_Loader)
     except yaml.YAMLError as exc:
@@ -86,19 +91,27 @@ def parse_config(text: str, source: str = CONFIG_NAME) -> dict[str, Any]:
         problem = getattr(exc, "problem", None) or "not valid YAML"
         raise ConfigError(f"{source}{line}: {problem}") from None
     if node is None:
-        return {}
+        return {}, {}
     if not isinstance(node, yaml.MappingNode):
         raise ConfigError(f"{source}:1: expected 'key: value' settings such as 'notes_dir: notes'")
     settings: dict[str, Any] = {}
+    lines: dict[str, int] = {}
     for key_node, value_node in node.value:
         key = str(key_node.value)
-        where = f"{source}:{key_node.start_mark.line + 1}"
+        line = key_node.start_mark.line + 1
+        where = f"{source}:{line}"
         spec = _KEYS.get(key)
         if spec is None:
             close = difflib.get_close_matches(key, _KEYS, n=1)
             hint = f" (did you mean '{close[0]}'?)" if close else ""
             known = ", ".join(_KEYS)
             raise ConfigError(f"{where}: unknown key '{key}'{hint}; known keys: {known}")
+        if key in lines:
+            # YAML would silently keep the last one.
+            raise ConfigError(
+                f"{where}: '{key}' is set twice (also on line {lines[key]}); keep one of them"
+            )
+        lines[key] = line
         value = yaml.load(yaml.serialize(value_node), Loader=_Loader)
         if not isinstance(value, spec.kind) or (isinstance(value, str) and not value.strip()):
             raise ConfigError(f"{where}: '{key}' must be a non-empty {spec.kind.__name__}")
@@ -106,7 +119,7 @@ def parse_config(text: str, source: str = CONFIG_NAME) -> dict[str, Any]:
             choices = " or ".join(spec.choices)
             raise ConfigError(f"{where}: '{key}' must be {choices}, not '{value}'")
         settings[key] = value
-    return settings
+    return settings, lines
 
 
 def _resolve(root: Path, value: str) -> Path:
@@ -122,18 +135,25 @@ def load_config(path: Path) -> Config:
         raise ConfigError(f"{path}: config file not found", "create one with `til init`") from None
     except (OSError, UnicodeDecodeError) as exc:
         raise ConfigError(f"{path}: cannot read config ({exc})") from None
-    settings = parse_config(text, str(path))
-    return config_from_settings(path, settings)
+    settings, lines = _parse(text, str(path))
+    return config_from_settings(path, settings, lines)
 
 
-def config_from_settings(path: Path, settings: Mapping[str, Any]) -> Config:
-    """Build a ``Config`` from validated settings of the file at ``path``."""
+def config_from_settings(
+    path: Path, settings: Mapping[str, Any], lines: Mapping[str, int] | None = None
+) -> Config:
+    """Build a ``Config`` from validated settings of the file at ``path``.
+
+    ``lines`` gives each key's line, for errors. Raises ``ConfigError`` when
+    ``index_dir`` is, or contains, the KB folder, the notes, the state folder
+    or the trash: every index rebuild replaces that folder's contents.
+    """
     root = path.resolve().parent
     state_dir = root / STATE_DIR_NAME
     notes_dir = _resolve(root, settings.get("notes_dir", "notes"))
     index_setting = settings.get("index_dir")
     index_dir = _resolve(root, index_setting) if index_setting else state_dir / "index"
-    return Config(
+    config = Config(
         root=root,
         config_path=path.resolve(),
         notes_dir=notes_dir,
@@ -142,6 +162,42 @@ def config_from_settings(path: Path, settings: Mapping[str, Any]) -> Config:
         editor=settings.get("editor"),
         date_order=cast(DateOrder, settings.get("date_order", "dmy")),
     )
+    problem = _index_dir_problem(config)
+    if problem is not None:
+        line = (lines or {}).get("index_dir")
+        where = f"{path}:{line}" if line else f"{path}"
+        shown = index_setting or f"{STATE_DIR_NAME}/index, the default"
+        raise ConfigError(
+            f"{where}: 'index_dir' ({shown}) {problem}; the search index needs a folder "
+            "of its own (a rebuild replaces its contents)",
+            "set index_dir to a new or empty folder, or remove it to use .tilbase/index",
+        )
+    return config
+
+
+def _real(path: Path) -> Path:
+    try:
+        return path.resolve()
+    except (OSError, RuntimeError):  # a symlink loop
+        return Path(os.path.abspath(path))
+
+
+def _index_dir_problem(config: Config) -> str | None:
+    """Why ``config.index_dir`` must not be used, or ``None`` when it is a folder of its own."""
+    index_dir = _real(config.index_dir)
+    protected = (
+        ("the knowledge base folder", config.root),
+        ("the notes folder", config.notes_dir),
+        (f"the {STATE_DIR_NAME} state folder", config.state_dir),
+        ("the trash folder", config.trash_dir),
+    )
+    for name, folder in protected:
+        if index_dir == _real(folder):
+            return f"is {name}"
+    for name, folder in protected:
+        if index_dir in _real(folder).parents:
+            return f"contains {name}"
+    return None
 
 
 def _has_notes_dir(path: Path) -> bool:

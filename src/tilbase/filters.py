@@ -46,11 +46,6 @@ class NoteFilter:
     since: dt.date | None = None
     until: dt.date | None = None
 
-    @property
-    def has_metadata_filters(self) -> bool:
-        """True when any filter besides the query is set."""
-        return bool(self.tags or self.topic or self.since or self.until)
-
     def matches_metadata(self, note: Note) -> bool:
         """True when ``note`` passes every filter except the free-text query."""
         if any(not tag_matches(tag, note.tags) for tag in self.tags):

@@ -10,7 +10,9 @@ the manifest always describes what the index holds.
 
 Anything wrong with the index (missing, another schema version, unreadable
 files, a writer that died mid-commit) is repaired by rebuilding it from the
-notes, in a sibling folder that then replaces the old one.
+notes, in a sibling folder that then replaces the old one. Only an empty
+folder or one that is recognisably a tilbase index is ever replaced: anything
+else at ``index_dir`` raises ``IndexLocationError`` and is left as it is.
 
 Besides ``query.py`` this is the only module that imports Whoosh, and it is
 imported only by commands that search or write notes.
@@ -38,11 +40,13 @@ from whoosh.filedb.filestore import FileStorage
 from whoosh.scoring import BM25F
 from whoosh.util.filelock import FileLock
 
+from tilbase.errors import SearchError
 from tilbase.model import Note
 from tilbase.query import (
     FIELD_BOOSTS,
     KEY_SEPARATOR,
     ParsedQuery,
+    Unpruned,
     query_words,
     tag_analyzer,
     tag_keys,
@@ -56,6 +60,7 @@ __all__ = [
     "IndexBusy",
     "IndexDiff",
     "IndexHit",
+    "IndexLocationError",
     "Matches",
     "NoteIndex",
     "Snippet",
@@ -96,6 +101,20 @@ class IndexBusy(Exception):
 
 class IndexBroken(Exception):
     """The index cannot be used as it is; the message says why (for a rebuild notice)."""
+
+
+class IndexLocationError(SearchError):
+    """``index_dir`` holds something other than a tilbase index, so it is never replaced."""
+
+
+#: Names tilbase and Whoosh write in an index folder: the manifest (and its temp files),
+#: Whoosh's segments, TOCs, lock and temp folders.
+_INDEX_ENTRY = re.compile(
+    rf"{re.escape(MANIFEST_NAME)}|\.{re.escape(MANIFEST_NAME)}\..+\.tmp"
+    rf"|_?{INDEX_NAME}[._].+|\w+\.tmp"
+)
+#: What only a tilbase index holds: its manifest or Whoosh files of the index ``MAIN``.
+_INDEX_MARK = re.compile(rf"{re.escape(MANIFEST_NAME)}|_?{INDEX_NAME}[._].+")
 
 
 # -- schema and documents ----------------------------------------------------------
@@ -434,6 +453,7 @@ class NoteIndex:
         """Build a new index in a sibling folder, then put it in place of the old one."""
         start = time.perf_counter()
         self._close()
+        self._check_replaceable()
         previous = self._previous_files()
         diff = diff_manifest(previous, current.stats)
         self._remove_leftovers()
@@ -501,9 +521,42 @@ class NoteIndex:
                 if pattern.fullmatch(entry.name):
                     shutil.rmtree(entry, ignore_errors=True)
 
+    def _check_replaceable(self) -> None:
+        """Raise ``IndexLocationError`` unless ``index_dir`` may be replaced by a new index.
+
+        It may when it is missing, a symbolic link (only the link is replaced),
+        an empty folder, or a folder holding a tilbase index and nothing else.
+        """
+        target = self.index_dir
+        if target.is_symlink() or not target.exists():
+            return
+        hint = "set index_dir in config.yaml to a new or empty folder"
+        if not target.is_dir():
+            raise IndexLocationError(
+                f"search index {target} is a file, not a folder; nothing was changed", hint
+            )
+        names = sorted(os.listdir(target))
+        if not names:
+            return
+        if not any(_INDEX_MARK.fullmatch(name) for name in names):
+            raise IndexLocationError(
+                f"search index folder {target} is not empty and holds no tilbase index "
+                f"(it has {names[0]!r}); nothing was deleted",
+                hint,
+            )
+        strangers = [name for name in names if not _INDEX_ENTRY.fullmatch(name)]
+        if strangers:
+            raise IndexLocationError(
+                f"search index folder {target} holds {strangers[0]!r}, which is not part of "
+                "a tilbase index; nothing was deleted",
+                f"move it elsewhere, or {hint}",
+            )
+
     def _replace_with(self, staging: Path) -> None:
         target = self.index_dir
-        if target.is_symlink() or target.is_file():
+        # Checked again: the folder may have changed while the new index was built.
+        self._check_replaceable()
+        if target.is_symlink():
             target.unlink()
         if target.exists():
             old = target.with_name(f".{target.name}.old-{os.getpid()}")
@@ -571,14 +624,20 @@ class NoteIndex:
         filter_query: wq.Query | None = None,
         limit: int | None = 10,
         sort: SortOrder = "relevance",
-        count: bool = False,
     ) -> Matches:
-        """Run a parsed query; ``limit=None`` returns every match."""
+        """Run a parsed query; ``limit=None`` returns every match.
+
+        ``Matches.total`` counts every match whatever the limit. Hits carry
+        their relevance score, also when sorted by date (newest first,
+        undated notes last).
+        """
 
         def run(searcher: Any) -> Matches:
-            # Whoosh refuses limit=0; ask for one hit and show none. Its "quality"
-            # shortcuts assume scores that add up, which BestField's do not (and were
-            # measured no faster here), so every match is scored.
+            # Every match is scored and counted (see query.Unpruned): Whoosh's "quality"
+            # shortcuts assume scores that add up, which BestField's do not, and they
+            # leave skipped matches out of the count. Whoosh refuses limit=0: ask for
+            # one hit and show none.
+            query = Unpruned(parsed.query)
             options: dict[str, Any] = {
                 "limit": None if limit is None else max(limit, 1),
                 "filter": filter_query,
@@ -586,14 +645,24 @@ class NoteIndex:
             }
             if sort == "date":
                 options.update(sortedby="date", reverse=True)
-            results = searcher.search(parsed.query, **options)
-            hits = [IndexHit(hit["path"], hit["id"], _score(hit)) for hit in results][:limit]
-            total = len(results) if count and limit is not None else len(hits)
+            results = searcher.search(query, **options)
+            shown = results.top_n[:limit]
+            # Sorted by date, Whoosh gives the sort key as the "score".
+            scores = (
+                _scores_of(searcher, query, [doc for _key, doc in shown])
+                if sort == "date"
+                else {doc: score for score, doc in shown}
+            )
+            stored = searcher.reader().stored_fields
+            hits = [
+                IndexHit(*_path_and_id(stored(doc)), _round(scores.get(doc))) for _key, doc in shown
+            ]
+            total = len(results)
             return Matches(
                 hits,
                 total,
                 _highlight_terms(parsed.query, searcher.reader()),
-                _suggest(parsed, searcher.reader(), found_nothing=not hits),
+                _suggest(parsed, searcher.reader(), found_nothing=not total),
             )
 
         return self._read(run)
@@ -631,8 +700,42 @@ class NoteIndex:
 
 
 def _score(hit: Any) -> float | None:
-    score = hit.score
+    return _round(hit.score)
+
+
+def _round(score: Any) -> float | None:
     return None if score is None else round(float(score), 4)
+
+
+def _path_and_id(stored: Mapping[str, Any]) -> tuple[str, str]:
+    return str(stored["path"]), str(stored["id"])
+
+
+def _scores_of(searcher: Any, query: wq.Query, docnums: Iterable[int]) -> dict[int, float]:
+    """The relevance scores of a few matching documents, without scoring every match.
+
+    Each segment's matcher skips straight to the wanted documents, so this
+    costs little next to the search that found them; a score is the one the
+    same query gets in a relevance search.
+    """
+    subsearchers = searcher.subsearchers or [(searcher, 0)]
+    ends = [offset for _sub, offset in subsearchers[1:]] + [searcher.doc_count_all()]
+    context = searcher.context()
+    wanted = sorted(docnums)
+    scores: dict[int, float] = {}
+    for (sub, offset), end in zip(subsearchers, ends, strict=True):
+        mine = [doc - offset for doc in wanted if offset <= doc < end]
+        if not mine:
+            continue
+        matcher = query.matcher(sub, context)
+        for local in mine:
+            if matcher.is_active() and matcher.id() < local:
+                matcher.skip_to(local)
+            if not matcher.is_active():
+                break
+            if matcher.id() == local:
+                scores[local + offset] = float(matcher.score())
+    return scores
 
 
 def _describe(exc: BaseException) -> str:

@@ -27,7 +27,7 @@ from typing import Any
 
 from whoosh import query as wq
 from whoosh.analysis import Filter, RegexTokenizer
-from whoosh.matching import CoordMatcher, UnionMatcher
+from whoosh.matching import CoordMatcher, NullMatcher, UnionMatcher, WrappingMatcher
 from whoosh.qparser import MultifieldParser, MultifieldPlugin, OrGroup
 from whoosh.qparser.dateparse import DateParserPlugin, English
 from whoosh.qparser.syntax import DisMaxGroup
@@ -44,6 +44,7 @@ __all__ = [
     "BestField",
     "ParsedQuery",
     "QueryWord",
+    "Unpruned",
     "filter_query",
     "find_problem",
     "parse_query",
@@ -262,12 +263,51 @@ def plain_words(text: str) -> str:
     return " ".join(w.lower() if w in _OPERATORS else w for w in words)
 
 
+# -- matchers that score every match ---------------------------------------------
+#
+# Whoosh's collector calls ``replace(minscore)`` on the matcher tree every ten
+# matches, even with ``optimize=False``, once it holds ``limit`` hits. A
+# ``UnionMatcher`` then turns itself into additive ``AndMaybe`` or
+# ``Intersection`` matchers that skip documents the sum of its sides' maximum
+# scores says cannot reach the top N. The matchers below do not add their
+# sides up, so that swap changed both the scores and which notes were
+# counted: the ranking and the total depended on ``--limit``. They replace
+# only finished sub-matchers, never prune by quality, and never take part in
+# Whoosh's block-quality skipping.
+
+
+def _unpruned_union(matcher: Any) -> Any:
+    """``replace()`` for a union that must keep its class: drop finished sides only."""
+    a, b = matcher.a, matcher.b
+    a_active, b_active = a.is_active(), b.is_active()
+    if not (a_active or b_active):
+        return NullMatcher()
+    # A lone side scores exactly what the union would give it.
+    if not a_active:
+        return b.replace(0)
+    if not b_active:
+        return a.replace(0)
+    new_a, new_b = a.replace(0), b.replace(0)
+    if new_a is not a or new_b is not b:
+        return matcher.__class__(new_a, new_b)
+    matcher._id = None
+    return matcher
+
+
 class _BestFieldMatcher(UnionMatcher):  # type: ignore[misc]  # Whoosh is untyped
     """Matches a document when any field does; scores the best field plus a little of the rest.
 
     Whoosh's own ``DisjunctionMaxMatcher`` takes the max of both sides even
     when they sit on different documents, so it cannot be used as it is.
     """
+
+    def replace(self, minquality: float = 0) -> Any:
+        """Drop finished fields; never prune by quality (see the comment above)."""
+        return _unpruned_union(self)
+
+    def supports_block_quality(self) -> bool:
+        """Never: block-quality skipping assumes scores that add up."""
+        return False
 
     def score(self) -> float:
         a, b = self.a, self.b
@@ -298,6 +338,14 @@ class _BestFieldGroup(DisMaxGroup):  # type: ignore[misc]  # Whoosh is untyped
 
 class _WordsMatcher(UnionMatcher):  # type: ignore[misc]  # Whoosh is untyped
     """The union of the free words' matchers (one child subtree per word)."""
+
+    def replace(self, minquality: float = 0) -> Any:
+        """Drop finished words; never prune by quality (the coordination bonus is not a sum)."""
+        return _unpruned_union(self)
+
+    def supports_block_quality(self) -> bool:
+        """Never: the score above this matcher is multiplied by a per-document bonus."""
+        return False
 
 
 def _words_at(matcher: Any, docnum: int) -> int:
@@ -337,6 +385,15 @@ class _WordCoordMatcher(CoordMatcher):  # type: ignore[misc]  # Whoosh is untype
         # Keep the query's word count when Whoosh prunes finished sub-matchers.
         return self.__class__(newchild, scale=self._scale, words=self._termcount)
 
+    def replace(self, minquality: float = 0) -> Any:
+        """Replace finished sub-matchers only: ``minquality`` is on the scale of the bonus."""
+        child = self.child.replace(0)
+        return self if child is self.child else self._replacement(child)
+
+    def supports_block_quality(self) -> bool:
+        """Never: the bonus depends on each document's words."""
+        return False
+
     def _sqr(self, score: float, matching: int) -> float:
         words = self._termcount
         if words <= 1:
@@ -367,6 +424,32 @@ class _AnyWordsGroup(OrGroup):  # type: ignore[misc]  # Whoosh is untyped
     def __init__(self, nodes: Any = None, **kwargs: Any) -> None:
         kwargs["scale"] = COORDINATION
         super().__init__(nodes=nodes, **kwargs)
+
+
+class _UnprunedMatcher(WrappingMatcher):  # type: ignore[misc]  # Whoosh is untyped
+    """Passes the collector's ``replace(minscore)`` down as ``replace(0)``."""
+
+    def replace(self, minquality: float = 0) -> Any:
+        """Replace finished sub-matchers only, so every match is scored and counted."""
+        child = self.child.replace(0)
+        return self if child is self.child else self._replacement(child)
+
+    def supports_block_quality(self) -> bool:
+        """Never: skipping blocks would leave matches uncounted."""
+        return False
+
+
+class Unpruned(wq.WrappingQuery):  # type: ignore[misc]  # Whoosh is untyped
+    """Runs ``child`` so that every match is scored and counted, whatever the limit.
+
+    Even Whoosh's own matchers (``a AND b``, ``a NOT b``) skip documents that
+    cannot make the top N once the collector is full, so the number of matches
+    it reports would depend on the limit.
+    """
+
+    def matcher(self, searcher: Any, context: Any = None) -> Any:
+        """The child's matcher, shielded from quality pruning."""
+        return _UnprunedMatcher(self.child.matcher(searcher, context))
 
 
 def _parser(schema: Any, now: dt.datetime, date_errors: list[str]) -> MultifieldParser:
@@ -428,8 +511,12 @@ def _exclude_negations(query: wq.Query) -> wq.Query:
             excluded = negated[0] if len(negated) == 1 else wq.Or(negated)
             if not kept:
                 return wq.Not(excluded)
+            # Keep the class: a stock Or would score free words with Whoosh's own
+            # coordination, which recounts the words whenever one runs out of matches.
             positive = (
-                kept[0] if len(kept) == 1 else wq.Or(kept, boost=query.boost, scale=query.scale)
+                kept[0]
+                if len(kept) == 1
+                else query.__class__(kept, boost=query.boost, scale=query.scale)
             )
             return wq.AndNot(positive, excluded)
         return query.__class__(children, boost=query.boost, scale=query.scale)

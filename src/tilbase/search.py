@@ -15,7 +15,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Literal
 
-from tilbase.errors import InvalidInput, SearchError
+from tilbase.errors import InvalidInput, SearchError, TilError
 from tilbase.filters import NoteFilter
 from tilbase.model import Note
 
@@ -131,6 +131,8 @@ def update_index_after_write(kb: KnowledgeBase) -> None:
     """
     try:
         sync_index(kb, changed=True)
+    except TilError as exc:  # e.g. index_dir holds other files: it needs the person
+        kb.warnings.append(f"{exc.message}; the notes were saved, the search index not updated")
     except Exception as exc:  # the index is a cache; the note itself is safe on disk
         kb.warnings.append(
             f"search index {_location(kb)}: not updated ({type(exc).__name__}: {exc}); "
@@ -200,14 +202,13 @@ def search(
     *,
     limit: int | None = 10,
     sort: SortOrder = "relevance",
-    count: bool = False,
 ) -> SearchResult:
     """Find the notes matching ``note_filter`` (its query and metadata filters).
 
-    Ranked by relevance (BM25F) or by date, newest first. Without a query,
-    every note passing the filters matches (newest first). ``count=True``
-    counts every match for ``SearchResult.total`` (otherwise it is the number
-    of hits returned), which costs a second pass over the matches.
+    Ranked by relevance (BM25F) or by date, newest first (best first within a
+    day). Without a query, every note passing the filters matches (newest
+    first) and scores are ``None``. ``SearchResult.total`` counts every match,
+    whatever the limit; the ranking does not depend on the limit either.
     """
     _check_limit(limit)
     text = (note_filter.query or "").strip()
@@ -225,7 +226,7 @@ def search(
         kb,
         index,
         lambda: index.search(
-            parsed, filter_query=filter_query(note_filter), limit=limit, sort=sort, count=count
+            parsed, filter_query=filter_query(note_filter), limit=limit, sort=sort
         ),
     )
     hits = []
@@ -259,9 +260,7 @@ def search_notes(kb: KnowledgeBase, note_filter: NoteFilter) -> list[Note]:
     matches = _read(
         kb,
         index,
-        lambda: index.search(
-            parsed, filter_query=filter_query(note_filter), limit=None, count=False
-        ),
+        lambda: index.search(parsed, filter_query=filter_query(note_filter), limit=None),
     )
     by_path = kb.scan().by_path()
     found = (by_path.get(hit.path) for hit in matches.hits)

@@ -50,14 +50,10 @@ def search(
     from tilbase.search import search as run_search
 
     note_filter = note_filter_from_options(query, tags, topic, since, until)
-    from tilbase.render import is_terminal
-
     kb = open_kb(ctx)
-    # Counting every match is only worth it for the "N of M shown" line on a terminal.
-    count = not as_json and is_terminal()
-    result = run_search(kb, note_filter, limit=limit, sort=sort.value, count=count)
+    result = run_search(kb, note_filter, limit=limit, sort=sort.value)
     show_warnings(kb)
-    print_search_notes(result)
+    print_search_notes(result, limit=limit)
     print_search_result(result, as_json=as_json)
 
 
@@ -76,7 +72,8 @@ def related(
     kb = open_kb(ctx)
     result = run_related(kb, note_id, limit=limit)
     show_warnings(kb)
-    print_search_result(result, as_json=as_json, empty="no related notes found")
+    empty = "no related notes found" if limit else None
+    print_search_result(result, as_json=as_json, empty=empty)
 
 
 def reindex(ctx: typer.Context) -> None:

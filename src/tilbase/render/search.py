@@ -37,16 +37,24 @@ def search_record(hit: SearchHit) -> dict[str, Any]:
     return record
 
 
-def print_search_notes(result: SearchResult) -> None:
-    """What a person should know about how the query was read, on stderr."""
+def print_search_notes(result: SearchResult, *, limit: int | None = None) -> None:
+    """What a person should know about how the query was read, on stderr.
+
+    ``limit`` is the ``--limit`` given, to explain a search that matched
+    notes but shows none of them (``--limit 0``).
+    """
     if result.fallback:
         searched = f"'{result.searched}'" if result.searched else "nothing"
         info(
             f"note: searched for the plain words {escape(searched)} because "
             f"{escape(result.fallback)}"
         )
-    if not result.hits:
-        query = f" '{result.query}'" if result.query else ""
+    query = f" '{result.query}'" if result.query else ""
+    if not result.hits and result.total:
+        notes = "note matches" if result.total == 1 else "notes match"
+        shown = f"--limit {limit}" if limit is not None else "the limit"
+        info(f"{result.total} {notes}{escape(query)}; none shown because of {shown}")
+    elif not result.hits:
         info(f"no notes match{escape(query)}")
     if result.suggestion:
         info(f"did you mean: {escape(result.suggestion)}")
@@ -87,7 +95,7 @@ def _print_ranked(result: SearchResult) -> None:
         if hit.snippet:
             console.print(Padding(_styled(hit.snippet, ""), indent))
         console.print()
-    if result.total > len(result.hits):
+    if result.hits and result.total > len(result.hits):
         info(f"[dim]{len(result.hits)} of {result.total} matching notes shown; use --limit[/]")
 
 
