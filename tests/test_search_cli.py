@@ -261,3 +261,20 @@ def test_regression_limit_zero_is_not_mistaken_for_a_broken_index(
     assert result.exit_code == 0
     assert json.loads(result.stdout) == []
     assert "rebuilt" not in result.stderr
+
+
+@pytest.mark.parametrize(("order", "count"), [("mdy", 1), ("dmy", 0)])
+def test_search_date_options_follow_the_kb_date_order(
+    run: Run, kb_dir: Path, order: str, count: int
+) -> None:
+    # Review finding #16: 11/25/2022 is 25 November when date_order is mdy, and no date in dmy.
+    config = kb_dir / "config.yaml"
+    config.write_text(config.read_text() + f"date_order: {order}\n")
+    run("add", "the gil day", "--date", "2022-11-25")
+    result = run("search", "gil", "--since", "11/25/2022", "--until", "11/25/2022", "--json")
+    if count:
+        assert result.exit_code == 0, result.stderr
+        assert [n["date"] for n in json.loads(result.stdout)] == ["2022-11-25"]
+    else:
+        assert result.exit_code == 1
+        assert result.stderr.startswith("error: --since: '11/25/2022' is not a real date")

@@ -49,8 +49,10 @@ def search(
     from tilbase.render.search import print_search_notes, print_search_result
     from tilbase.search import search as run_search
 
-    note_filter = note_filter_from_options(query, tags, topic, since, until)
     kb = open_kb(ctx)
+    note_filter = note_filter_from_options(
+        query, tags, topic, since, until, date_order=kb.config.date_order
+    )
     result = run_search(kb, note_filter, limit=limit, sort=sort.value)
     show_warnings(kb)
     print_search_notes(result, limit=limit)
