@@ -19,7 +19,7 @@ from tilbase.model import normalize_tag
 if TYPE_CHECKING:
     from markdown_it import MarkdownIt
 
-__all__ = ["Hashtag", "find_hashtags", "hashtag_tags", "replace_hashtags"]
+__all__ = ["Hashtag", "can_write_as_hashtag", "find_hashtags", "hashtag_tags", "replace_hashtags"]
 
 # A tag starts with a letter; it may hold letters, digits, "-", "_" and "/"-separated levels.
 _HASHTAG = re.compile(r"(?<![\w&#/\\:@.])#(?P<tag>[^\W\d_][\w-]*(?:/[\w-]+)*)")
@@ -103,6 +103,16 @@ def hashtag_tags(text: str) -> tuple[str, ...]:
         if hashtag.tag:
             seen.setdefault(hashtag.tag, None)
     return tuple(seen)
+
+
+def can_write_as_hashtag(tag: str) -> bool:
+    """True when ``#tag`` in prose reads back as exactly this (normalised) tag.
+
+    ``c++``, ``node.js`` and ``2024`` are usable tags but not hashtags: written
+    as ``#c++`` they would read back as ``c`` (or as nothing).
+    """
+    found = find_hashtags(f"#{tag}")
+    return len(found) == 1 and found[0].raw == tag and found[0].end == len(tag) + 1
 
 
 def replace_hashtags(text: str, rename: dict[str, str]) -> tuple[str, int]:
