@@ -263,9 +263,9 @@ def test_set_tags_rewriting_a_cp1252_file_is_refused(store: NoteStore, config: C
     original = "---\ntags: [a]\n---\ncafé \x81\n".encode("cp1252", errors="ignore") + b"\x81"
     path.write_bytes(original)
     note = store.scan().notes[0]
-    with pytest.raises(InvalidInput, match=r"^old\.md: is not UTF-8 .*nothing was changed$"):
+    with pytest.raises(InvalidInput, match=r"^old\.md: is not valid UTF-8 .*nothing was changed$"):
         store.set_tags(note, ["a", "b"])
-    with pytest.raises(InvalidInput, match="is not UTF-8"):
+    with pytest.raises(InvalidInput, match="is not valid UTF-8"):
         store.write_text(note, "---\ntags: [a, b]\n---\n")
     assert path.read_bytes() == original
 

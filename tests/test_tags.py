@@ -378,7 +378,7 @@ def test_tag_add_on_a_cp1252_note_rewrote_its_body(kb: KnowledgeBase) -> None:
     original = "---\nid: old\n---\nCafé crème\n".encode("cp1252")
     path.write_bytes(original)
     kb.notes_changed()
-    with pytest.raises(InvalidInput, match=r"^old\.md: is not UTF-8 .*nothing was changed$"):
+    with pytest.raises(InvalidInput, match=r"^old\.md: is not valid UTF-8 .*nothing was changed$"):
         add_tags(kb, "old", ["x"])
     assert path.read_bytes() == original
 

@@ -597,8 +597,8 @@ class NoteStore:
         decoded = self._decode(path)
         if not decoded.is_exact:
             raise InvalidInput(
-                f"{self.relpath(path)}: is not UTF-8 ({decoded.warning}); tilbase does not "
-                "rewrite it, so nothing was changed",
+                f"{self.relpath(path)}: is not valid UTF-8 (it can only be read as "
+                f"{decoded.encoding}), so tilbase does not rewrite it; nothing was changed",
                 "save the file as UTF-8 in your editor, then try again",
             )
         return decoded

@@ -30,10 +30,16 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from tilbase.errors import InvalidInput, TilError
-from tilbase.hashtags import can_write_as_hashtag, find_hashtags, replace_hashtags
+from tilbase.hashtags import (
+    Hashtag,
+    can_write_as_hashtag,
+    find_hashtags,
+    hashtag_tags,
+    replace_hashtags,
+)
 from tilbase.model import Note, normalize_tag, normalize_tags
 from tilbase.notefile import (
     frontmatter_tags,
@@ -137,10 +143,18 @@ class _FileTags:
     """A note file's text, read fresh, cut where tags live (``tags``: as ``read_note`` has them)."""
 
     text: str
-    frontmatter_tags: tuple[str, ...]
+    metadata: dict[str, Any]
     body_offset: int
     frontmatter_ok: bool
-    tags: tuple[str, ...]
+
+    @property
+    def frontmatter_tags(self) -> tuple[str, ...]:
+        """The tags of the frontmatter alone."""
+        return frontmatter_tags(self.metadata)
+
+    def all_tags(self) -> tuple[str, ...]:
+        """Frontmatter tags and inline hashtags, exactly as ``read_note`` finds them."""
+        return note_tags(self.metadata, self.text[self.body_offset :])
 
 
 def _usable_tags(raw: Iterable[str]) -> tuple[str, ...]:
@@ -159,16 +173,14 @@ def _read_tags(kb: KnowledgeBase, note: Note) -> _FileTags:
     """Read a note's file now (refusing one that may not be written back) and find its tags."""
     text = kb.store.read_editable(note)
     split = split_frontmatter(text)
-    metadata: dict[str, object] = {}
-    if split.frontmatter is not None:
-        try:
-            metadata = load_yaml_mapping(split.frontmatter)
-        except ValueError:
-            # read_note reads such a file as plain text: its tags are the whole text's hashtags.
-            return _FileTags(text, (), 0, False, note_tags({}, text))
-    body_offset = split.body_offset
-    tags = note_tags(metadata, text[body_offset:])
-    return _FileTags(text, frontmatter_tags(metadata), body_offset, True, tags)
+    if split.frontmatter is None:
+        return _FileTags(text, {}, 0, True)
+    try:
+        metadata = load_yaml_mapping(split.frontmatter)
+    except ValueError:
+        # read_note reads such a file as plain text: its tags are the whole text's hashtags.
+        return _FileTags(text, {}, 0, False)
+    return _FileTags(text, metadata, split.body_offset, True)
 
 
 def _line_of(text: str, offset: int) -> int:
@@ -185,8 +197,9 @@ def add_tags(kb: KnowledgeBase, note_id: str, tags: Iterable[str]) -> TagEdit:
     note = kb.get(note_id)
     with kb.store.write_lock():
         current = _read_tags(kb, note)
-        added = tuple(tag for tag in wanted if tag not in current.tags)
-        unchanged = tuple(tag for tag in wanted if tag in current.tags)
+        has = set(current.all_tags())
+        added = tuple(tag for tag in wanted if tag not in has)
+        unchanged = tuple(tag for tag in wanted if tag in has)
         if not added:
             return TagEdit(note, (), unchanged)
         updated = kb.store.set_tags(note, (*current.frontmatter_tags, *added))
@@ -321,15 +334,18 @@ def _plan_note(kb: KnowledgeBase, note: Note, old: str, new: str) -> NoteRename 
             ) from None
     body_offset = split_frontmatter(text).body_offset if current.frontmatter_ok else 0
     old_body = text[body_offset:]
-    _check_hashtags_writable(kb, note, text, body_offset, old, new)
-    body, renamed = replace_hashtags(old_body, {old: new})
-    expected = {renamed_tag(t, old, new) or t for t in note_tags({}, old_body)}
-    if set(note_tags({}, body)) != expected:
-        raise InvalidInput(
-            f"{_rel(kb, note)}: renaming its inline hashtags to '{new}' would change other "
-            "tags of its text; nothing was renamed",
-            f"edit the note by hand (`til edit {note.id}`)",
-        )
+    found = find_hashtags(old_body)
+    _check_hashtags_writable(kb, note, text, body_offset, found, old, new)
+    body, renamed = replace_hashtags(old_body, {old: new}, found)
+    if renamed:
+        # A renamed hashtag reads back as itself even next to the text around it.
+        expected = {renamed_tag(h.tag, old, new) or h.tag for h in found if h.tag}
+        if set(hashtag_tags(body)) != expected:
+            raise InvalidInput(
+                f"{_rel(kb, note)}: renaming its inline hashtags to '{new}' would change how "
+                "its text reads; nothing was renamed",
+                f"edit the note by hand (`til edit {note.id}`)",
+            )
     text = text[:body_offset] + body
     if text == current.text:
         return None
@@ -337,10 +353,16 @@ def _plan_note(kb: KnowledgeBase, note: Note, old: str, new: str) -> NoteRename 
 
 
 def _check_hashtags_writable(
-    kb: KnowledgeBase, note: Note, text: str, body_offset: int, old: str, new: str
+    kb: KnowledgeBase,
+    note: Note,
+    text: str,
+    body_offset: int,
+    found: list[Hashtag],
+    old: str,
+    new: str,
 ) -> None:
     """Refuse a rename whose new name cannot stand in the prose as a ``#hashtag``."""
-    for hashtag in find_hashtags(text[body_offset:]):
+    for hashtag in found:
         target = renamed_tag(hashtag.tag, old, new)
         if target is not None and not can_write_as_hashtag(target):
             line = _line_of(text, body_offset + hashtag.start)
