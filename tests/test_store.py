@@ -480,3 +480,31 @@ def test_an_unlistable_subfolder_is_skipped_with_a_warning(
     scan = store.scan()
     assert [n.title for n in scan.notes] == ["Fine"]
     assert scan.warnings == ["private/: cannot list this folder (Permission denied); skipped"]
+
+
+@pytest.mark.parametrize(
+    ("error", "outcome"),
+    [
+        (errno.EROFS, "no lock needed"),  # nothing can be written, the write says so
+        (errno.EACCES, "cannot write .tilbase/write.lock (Permission denied)"),
+    ],
+)
+def test_the_write_lock_when_its_file_cannot_be_created(
+    config: Config, monkeypatch: pytest.MonkeyPatch, error: int, outcome: str
+) -> None:
+    real_open = os.open
+
+    def fake_open(path: str, flags: int, mode: int = 0o777) -> int:
+        if str(path).endswith("write.lock"):
+            raise OSError(error, os.strerror(error), str(path))
+        return real_open(path, flags, mode)
+
+    monkeypatch.setattr(os, "open", fake_open)
+    store = NoteStore(config)
+    if outcome == "no lock needed":
+        with store.write_lock():
+            pass
+    else:
+        with pytest.raises(WriteFailed) as info, store.write_lock():
+            pass
+        assert info.value.message == outcome

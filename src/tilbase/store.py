@@ -234,6 +234,14 @@ class NoteStore:
         ``KBBusy``; ``WriteFailed`` if the lock file cannot be created.
         ``rewrite``, ``set_tags``, ``write_text`` and ``trash`` take it
         themselves; ``add`` does not need it (it never replaces a file).
+
+        A whole import run takes it once, and brings the search index up to
+        date only after letting go (index updates do not need it)::
+
+            with kb.store.write_lock():
+                kb.rescan()  # notes other processes wrote before the lock was had
+                ...  # match entries to notes; store.add / store.rewrite
+            kb.notes_changed()
         """
         return writelock.hold(
             self.lock_path,

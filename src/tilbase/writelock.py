@@ -94,9 +94,12 @@ def _lock_file(path: Path, deadline: float, timeout: float, shown: str) -> int |
         path.parent.mkdir(parents=True, exist_ok=True)
         fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o666)
     except OSError as exc:
-        if exc.errno == errno.EROFS:
-            return None
-        raise WriteFailed.from_os_error(shown, exc) from None
+        try:  # an existing lock file we may not write (another user's) still locks
+            fd = os.open(path, os.O_RDONLY)
+        except OSError:
+            if exc.errno == errno.EROFS:
+                return None
+            raise WriteFailed.from_os_error(shown, exc) from None
     while True:
         try:
             _try_lock(fd)
