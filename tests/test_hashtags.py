@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from tilbase.hashtags import find_hashtags, hashtag_tags, replace_hashtags
+from tilbase.hashtags import can_write_as_hashtag, find_hashtags, hashtag_tags, replace_hashtags
 
 
 @pytest.mark.parametrize(
@@ -54,3 +54,21 @@ def test_replace_with_no_matching_tag_changes_nothing(text: str) -> None:
     assert replace_hashtags(text, {"zzz": "yyy"}) == (text, 0)
     for hashtag in find_hashtags(text):
         assert text[hashtag.start] == "#"
+
+
+@pytest.mark.parametrize(
+    ("tag", "expected"),
+    [
+        ("git", True),
+        ("lang/python", True),
+        ("a-b", True),
+        ("über", True),
+        ("lang/2024", True),
+        ("c++", False),  # "#c++" reads back as "c"
+        ("node.js", False),  # "#node.js" reads back as "node"
+        ("2024", False),  # a number is not a hashtag
+        ("2024/lang", False),
+    ],
+)
+def test_can_write_as_hashtag(tag: str, expected: bool) -> None:
+    assert can_write_as_hashtag(tag) is expected

@@ -5,12 +5,16 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+import yaml
 from hypothesis import given
 from hypothesis import strategies as st
 
+from tilbase.dates import InvalidDate
 from tilbase.model import Note, Source
 from tilbase.notefile import (
+    coerce_date,
     date_from_path,
+    load_yaml_mapping,
     read_note,
     render_note,
     set_frontmatter_key,
@@ -147,3 +151,171 @@ def test_set_frontmatter_key_changes_only_that_key(before: str, after: str) -> N
 def test_set_frontmatter_key_refuses_broken_yaml() -> None:
     with pytest.raises(ValueError, match=r"unclosed|expected|found"):
         set_frontmatter_key("---\ntitle: [unclosed\n---\nb", "tags", ["a"])
+
+
+# -- regressions from the code review ---------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("before", "problem"),
+    [
+        # The whole frontmatter as one {...} mapping: replacing "from the key line" lost id/title.
+        ("---\n{id: flow, title: Flow note, date: 2023-01-01, tags: [a]}\n---\nb\n", "flow"),
+        # An alias as the value: the edit duplicated text and gave two tags keys.
+        (
+            "---\nbase: &t [a]\ntags: *t\n---\nb\n",
+            r"line 3: 'tags' uses a YAML anchor or alias \(\*t\)",
+        ),
+        # An anchor on the value that another key refers to: the alias would dangle.
+        ("---\ntags: &t [a]\nother: *t\n---\nb\n", r"line 2: .*anchor or alias \(&t\)"),
+        # Two tags keys: the first one was replaced, the second (the one read) kept: no change.
+        ("---\ntags: [a]\ntitle: T\ntags: [b]\n---\nb\n", "'tags' is set 2 times"),
+        # A comment between the list's items would be deleted with the list.
+        ("---\ntags:\n- a  # why a\n- b\n---\nb\n", "line 3: a comment inside the 'tags' value"),
+        ("---\n  id: x\n  tags: [a]\n---\nb\n", "indented"),
+        ("---\n- a\n- b\n---\nb\n", "not a mapping"),
+    ],
+)
+def test_set_frontmatter_key_corrupting_unusual_yaml_is_refused(before: str, problem: str) -> None:
+    with pytest.raises(ValueError, match=problem):
+        set_frontmatter_key(before, "tags", ["a", "c"])
+
+
+@pytest.mark.parametrize(
+    ("before", "after"),
+    [
+        # A comment line after a block list used to be deleted with the list.
+        (
+            "---\nid: x\ntags:\n  - a\n# more tags soon\n\nlayout: post\n---\nb\n",
+            "---\nid: x\ntags: [a, c]\n# more tags soon\n\nlayout: post\n---\nb\n",
+        ),
+        (
+            "---\nid: x\ntags:\n- a\n# the last line is a comment\n---\nb\n",
+            "---\nid: x\ntags: [a, c]\n# the last line is a comment\n---\nb\n",
+        ),
+        # A comment at the end of the value's line stays at the end of the new value.
+        (
+            "---\nid: x\ntags: [a]  # topics\nz: 1\n---\nb\n",
+            "---\nid: x\ntags: [a, c]  # topics\nz: 1\n---\nb\n",
+        ),
+        (
+            "---\r\ntags: a # one\r\nz: 1\r\n---\r\nb\r\n",
+            "---\r\ntags: [a, c] # one\r\nz: 1\r\n---\r\nb\r\n",
+        ),
+        ("---\ntags:   # none yet\nz: 1\n---\n", "---\ntags: [a, c]   # none yet\nz: 1\n---\n"),
+        # Quoted '#' is text, not a comment; block scalars end with their own newline.
+        ("---\ntags: 'a # b'\n---\n", "---\ntags: [a, c]\n---\n"),
+        ("---\ntags: |\n  a b\nz: 1\n---\n", "---\ntags: [a, c]\nz: 1\n---\n"),
+        # A merge key: the explicit key added after it wins when the file is read.
+        ("---\n<<: {tags: [a]}\n---\n", "---\n<<: {tags: [a]}\ntags: [a, c]\n---\n"),
+    ],
+)
+def test_set_frontmatter_key_deleting_comments_keeps_them(before: str, after: str) -> None:
+    assert set_frontmatter_key(before, "tags", ["a", "c"]) == after
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [
+        (20230214, dt.date(2023, 2, 14)),  # was 1970-08-23
+        ("20230214", dt.date(2023, 2, 14)),
+        (1675209600, dt.date(2023, 2, 1)),  # epoch seconds
+        (1675209600000, dt.date(2023, 2, 1)),  # epoch milliseconds
+        (1_000_000_000, dt.date(2001, 9, 9)),
+        (2023, None),  # was 1970-01-01
+        (0, None),
+        (-86400, None),
+        (20231340, None),  # 8 digits but no such day
+        (999_999_999, None),  # below the epoch-seconds range
+        (12.5, None),
+    ],
+)
+def test_integer_frontmatter_dates_invented_1970_dates(
+    value: object, expected: dt.date | None
+) -> None:
+    if expected is None:
+        with pytest.raises(InvalidDate):
+            coerce_date(value)
+    else:
+        assert coerce_date(value) == expected
+
+
+def test_integer_year_date_is_a_warning_and_no_date() -> None:
+    result = read_note("---\ndate: 2023\n---\nx\n", "2024-01-01.md")
+    assert result.note.date is None  # not 1970, and not the file name's date either
+    assert result.warnings == ["2024-01-01.md:1: '2023' is not a date; the note is kept undated"]
+
+
+@pytest.mark.parametrize(
+    ("raw", "problem"),
+    [
+        ("[a, b]", "[a, b] is not a single text value"),  # was the id "['a', 'b']"
+        ("{a: 1}", "is not a single text value"),
+        ("1.5", "1.5 is not a single text value"),
+        ("true", "true is not a single text value"),
+        ("../../escape", "'../../escape' contains a slash"),
+        ("'a\\b'", "contains a slash"),
+        ('"tab\\there"', "contains a control character"),
+        ("''", "'' is empty"),
+        ("", "null is empty"),
+        ("'  padded '", "starts or ends with a space"),
+        ("..", "is only dots"),
+    ],
+)
+def test_unsafe_frontmatter_ids_were_accepted(raw: str, problem: str) -> None:
+    result = read_note(f"---\nid: {raw}\n---\nbody\n", "dir/My Note.md")
+    assert result.note.id == "my-note"
+    assert len(result.warnings) == 1
+    assert result.warnings[0].startswith("dir/My Note.md:1: the frontmatter id ")
+    assert problem in result.warnings[0]
+    assert result.warnings[0].endswith("; using 'my-note' (from the file name)")
+
+
+@pytest.mark.parametrize(("raw", "expected"), [("2023-01-01-x", "2023-01-01-x"), ("42", "42")])
+def test_string_and_integer_ids_are_kept(raw: str, expected: str) -> None:
+    result = read_note(f"---\nid: {raw}\n---\nbody\n", "n.md")
+    assert (result.note.id, result.warnings) == (expected, [])
+
+
+def _entry(key: str, value: object, flow: bool) -> str:
+    """One ``key: value`` entry of a block mapping; a list in [a, b] or block style."""
+    if flow and isinstance(value, list):
+        return f"{key}: " + yaml.safe_dump(value, default_flow_style=True, width=10**6)
+    return yaml.safe_dump({key: value}, default_flow_style=False, allow_unicode=True, width=10**6)
+
+
+_TEXT = st.text(st.characters(codec="utf-8", exclude_categories=("Cs", "Cc")), max_size=20)
+_COMMENT = st.sampled_from(["", "# a comment\n", "\n", "  # indented comment\n"])
+
+
+@given(
+    values=st.dictionaries(
+        st.sampled_from(["id", "title", "layout", "aliases", "tag"]),
+        st.one_of(_TEXT, st.lists(_TEXT, max_size=3), st.integers()),
+        max_size=4,
+    ),
+    old_tags=st.one_of(st.none(), st.lists(_TEXT, max_size=3)),
+    flow=st.booleans(),
+    comments=st.lists(_COMMENT, min_size=6, max_size=6),
+    new_tags=st.lists(st.from_regex(r"[a-z][a-z0-9/-]{0,10}", fullmatch=True), max_size=4),
+)
+def test_set_frontmatter_key_changes_that_key_and_nothing_else(
+    values: dict[str, object],
+    old_tags: list[str] | None,
+    flow: bool,
+    comments: list[str],
+    new_tags: list[str],
+) -> None:
+    entries = dict(values)
+    if old_tags is not None:
+        entries["tags"] = old_tags
+    lines = [_entry(k, v, flow) for k, v in entries.items()]
+    fm = "".join(comment + line for comment, line in zip(comments, lines, strict=False))
+    text = f"---\n{fm}---\nbody #x\n"
+    after = set_frontmatter_key(text, "tags", new_tags)
+    split = split_frontmatter(after)
+    assert split.body == "body #x\n"
+    assert split.frontmatter is not None
+    assert load_yaml_mapping(split.frontmatter) == {**entries, "tags": new_tags}
+    for comment in comments[: len(lines)]:
+        assert comment.strip() in after

@@ -313,3 +313,101 @@ def test_rename_in_a_file_with_broken_frontmatter_changes_only_its_hashtags(
     after = snapshot(kb)
     assert after["a.md"].decode() == "---\nid: a\ntags: [language]\n---\nx\n"
     assert after["b.md"].decode() == before["b.md"].decode().replace("#lang", "#language")
+
+
+# -- regressions from the code review ---------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "problem"),
+    [
+        (
+            "---\n{id: flow, title: Flow note, date: 2023-01-01, tags: [a]}\n---\nbody\n",
+            "flow mapping",
+        ),
+        ("---\nid: flow\nbase: &t [a]\ntags: *t\n---\nbody\n", "anchor or alias"),
+        ("---\nid: flow\ntags: [a]\ntags: [b]\n---\nbody\n", "'tags' is set 2 times"),
+    ],
+)
+def test_tag_add_destroying_unusual_frontmatter_is_refused(
+    kb: KnowledgeBase, text: str, problem: str
+) -> None:
+    path = write(kb, "flow.md", text)
+    with pytest.raises(InvalidInput, match=rf"^flow\.md: cannot change tags: .*{problem}"):
+        add_tags(kb, "flow", ["x"])
+    with pytest.raises(InvalidInput, match=r"nothing was renamed$"):
+        rename_tag(kb, "a" if "[a]" in text else "b", "z")
+    assert path.read_text() == text
+
+
+def test_tag_rm_keeps_a_comment_line_after_the_list(kb: KnowledgeBase) -> None:
+    text = "---\nid: c\ntags:\n  - a\n  - b\n# b goes soon\n---\nbody\n"
+    path = write(kb, "c.md", text)
+    remove_tags(kb, "c", ["b"])
+    assert path.read_text() == "---\nid: c\ntags: [a]\n# b goes soon\n---\nbody\n"
+
+
+@pytest.mark.parametrize("new", ["c++", "2024", "node.js", "2024/lang"])
+def test_rename_to_a_tag_that_is_no_hashtag_corrupted_inline_tags(
+    kb: KnowledgeBase, new: str
+) -> None:
+    write(kb, "a.md", "---\nid: a\ntags: [foo]\n---\nabout it\n")
+    inline = write(kb, "h.md", "---\nid: h\n---\nfirst line\nOnly inline #foo here.\n")
+    before = snapshot(kb)
+    with pytest.raises(InvalidInput) as info:
+        rename_tag(kb, "foo", new)
+    assert info.value.message == (
+        f"h.md:5: '{new}' cannot be written as an inline hashtag, and this note has #foo "
+        "in its text; nothing was renamed"
+    )
+    assert snapshot(kb) == before
+    assert inline.read_text().endswith("#foo here.\n")
+
+
+def test_rename_to_a_tag_that_is_no_hashtag_is_fine_in_frontmatter_only(
+    kb: KnowledgeBase,
+) -> None:
+    path = write(kb, "a.md", "---\nid: a\ntags: [cpp]\n---\n`#cpp` in code is no hashtag\n")
+    rename_tag(kb, "cpp", "c++")
+    assert path.read_text() == "---\nid: a\ntags: [c++]\n---\n`#cpp` in code is no hashtag\n"
+    assert kb.get("a").tags == ("c++",)
+
+
+def test_tag_add_on_a_cp1252_note_rewrote_its_body(kb: KnowledgeBase) -> None:
+    path = kb.config.notes_dir / "old.md"
+    original = "---\nid: old\n---\nCafé crème\n".encode("cp1252")
+    path.write_bytes(original)
+    kb.notes_changed()
+    with pytest.raises(InvalidInput, match=r"^old\.md: is not valid UTF-8 .*nothing was changed$"):
+        add_tags(kb, "old", ["x"])
+    assert path.read_bytes() == original
+
+
+def test_tag_rename_dropped_a_bom(kb: KnowledgeBase) -> None:
+    path = kb.config.notes_dir / "bom.md"
+    path.write_bytes("\ufeff---\nid: bom\ntags: [lang]\n---\nUses #lang.\n".encode())
+    kb.notes_changed()
+    rename_tag(kb, "lang", "language")
+    assert path.read_bytes() == (
+        "\ufeff---\nid: bom\ntags: [language]\n---\nUses #language.\n".encode()
+    )
+    add_tags(kb, "bom", ["x"])
+    assert path.read_bytes().startswith(b"\xef\xbb\xbf---\nid: bom\ntags: [language, x]\n")
+
+
+def test_tag_add_decides_on_a_fresh_read_of_the_file(kb: KnowledgeBase) -> None:
+    # Another process added "y" after this KB scanned: the scan is stale, the file is not.
+    path = write(kb, "a.md", "---\nid: a\ntags: [x]\n---\nbody\n")
+    assert kb.get("a").tags == ("x",)
+    path.write_text("---\nid: a\ntags: [x, y]\n---\nbody, longer now\n")
+    edit = add_tags(kb, "a", ["z", "y"])
+    assert (edit.changed, edit.unchanged) == (("z",), ("y",))
+    assert path.read_text() == "---\nid: a\ntags: [x, y, z]\n---\nbody, longer now\n"
+
+
+def test_tag_rename_plans_from_the_files_not_the_scan(kb: KnowledgeBase) -> None:
+    path = write(kb, "a.md", "---\nid: a\ntags: [lang]\n---\nbody\n")
+    kb.notes()
+    path.write_text("---\nid: a\ntags: [lang, new-since]\n---\nbody, edited\n")
+    rename_tag(kb, "lang", "language")
+    assert path.read_text() == "---\nid: a\ntags: [language, new-since]\n---\nbody, edited\n"

@@ -196,3 +196,74 @@ def test_subprocess_tag_rename_and_list(kb_dir: Path, sample: dict[str, Path]) -
     assert missing.returncode == 1
     assert missing.stderr.count("\n") == 1
     assert "Traceback" not in missing.stderr
+
+
+# -- regressions from the code review ---------------------------------------------------
+
+
+def test_concurrent_tag_adds_lost_updates(kb_dir: Path, notes_dir: Path) -> None:
+    note = put(notes_dir, "n.md", "---\nid: 2023-01-01-n\ntitle: N\ntags: []\n---\nbody\n")
+    command = [sys.executable, "-m", "tilbase", "--config", str(kb_dir / "config.yaml")]
+    env = {**os.environ, "NO_COLOR": "1"}
+    runs = [
+        subprocess.Popen(
+            [*command, "tag", "add", "2023-01-01", f"t{i}"],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+            env=env,
+        )
+        for i in range(10)
+    ]
+    results = [(proc.wait(timeout=120), *proc.communicate()) for proc in runs]
+    assert [code for code, _out, _err in results] == [0] * 10, [err for *_, err in results]
+    listed = _til(kb_dir, "show", "2023-01-01", "--json")
+    assert listed.returncode == 0, listed.stderr
+    assert sorted(json.loads(listed.stdout)["tags"]) == sorted(f"t{i}" for i in range(10))
+    assert note.read_text().startswith("---\nid: 2023-01-01-n\ntitle: N\ntags: [")
+
+
+def test_tag_add_on_a_read_only_kb_was_reported_as_a_bug(
+    run: Run, sample: dict[str, Path], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import errno
+
+    def read_only(*_args: object, **_kw: object) -> None:
+        raise OSError(errno.EROFS, "Read-only file system")
+
+    monkeypatch.setattr("tempfile.mkstemp", read_only)
+    before = sample["rs"].read_bytes()
+    result = run("tag", "add", "2024-01-03", "x")
+    assert result.exit_code == 1
+    assert result.stderr.startswith("error: cannot write notes/rs.md (Read-only file system)")
+    assert len(result.stderr.strip().splitlines()) == 1
+    assert "bug" not in result.stderr
+    assert sample["rs"].read_bytes() == before
+
+
+@pytest.mark.skipif(sys.platform != "linux", reason="needs /proc and POSIX symlinks")
+def test_one_unreadable_file_broke_tag_commands(
+    run: Run, sample: dict[str, Path], notes_dir: Path
+) -> None:
+    (notes_dir / "u.md").symlink_to("/proc/self/mem")
+    (notes_dir / "loop.md").symlink_to(notes_dir / "loop.md")
+    result = run("tag", "add", "2024-01-03", "x")
+    assert result.exit_code == 0, result.stderr
+    assert "warning: u.md:1: cannot read (Input/output error)" in result.stderr
+    assert "warning: loop.md:1: cannot read (Too many levels of symbolic links)" in result.stderr
+    assert "tags: [lang/rust, x]\n" in sample["rs"].read_text()
+    listed = run("tag", "list")
+    assert listed.exit_code == 0
+    assert "1\tx\n" in listed.stdout
+
+
+def test_tag_add_on_flow_frontmatter_exits_1_and_keeps_the_file(run: Run, notes_dir: Path) -> None:
+    text = "---\n{id: flow, title: Flow note, date: 2023-01-01, tags: [a]}\n---\nbody\n"
+    path = put(notes_dir, "flow.md", text)
+    result = run("tag", "add", "flow", "x")
+    assert result.exit_code == 1
+    assert result.stderr.startswith(
+        "error: flow.md: cannot change tags: the frontmatter is written as a {...} flow"
+    )
+    assert len(result.stderr.strip().splitlines()) == 1
+    assert path.read_text() == text

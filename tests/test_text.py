@@ -60,3 +60,19 @@ def test_derive_title_cuts_long_lines_at_a_word() -> None:
     title = derive_title("word " * 60)
     assert len(title) <= 101
     assert title.endswith("…")
+
+
+@pytest.mark.parametrize(
+    ("data", "has_bom", "is_exact"),
+    [
+        (b"plain", False, True),
+        ("\ufeffwith bom".encode(), True, True),
+        ("café".encode("cp1252"), False, False),
+    ],
+)
+def test_decoded_text_says_whether_it_may_be_written_back(
+    data: bytes, has_bom: bool, is_exact: bool
+) -> None:
+    decoded = decode_bytes(data)
+    assert decoded is not None
+    assert (decoded.has_bom, decoded.is_exact) == (has_bom, is_exact)

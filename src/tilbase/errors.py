@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import errno
 from enum import IntEnum
 
 
@@ -33,7 +34,39 @@ class ConfigError(TilError):
 
 
 class NoteNotFound(TilError):
-    """No note has this id or id prefix."""
+    """No note has this id or id prefix (or its file is gone)."""
+
+
+class NoteUnreadable(TilError):
+    """A note file exists but cannot be read (no permission, a device, a symlink loop...)."""
+
+
+class WriteFailed(TilError):
+    """A file could not be written or moved: a read-only folder, a full disk, no permission.
+
+    Any code that writes files the user asked for (notes, the trash, exports)
+    raises this instead of letting an ``OSError`` through:
+    ``raise WriteFailed.from_os_error("notes/x.md", exc) from None``.
+    """
+
+    @classmethod
+    def from_os_error(cls, shown: str, exc: OSError, action: str = "write") -> WriteFailed:
+        """``cannot <action> <shown> (<reason>)``, with a hint fitting the reason."""
+        reason = exc.strerror or str(exc) or type(exc).__name__
+        return cls(f"cannot {action} {shown} ({reason})", _WRITE_HINTS.get(exc.errno or 0))
+
+
+_WRITE_HINTS = {
+    errno.EROFS: "the file system is mounted read-only",
+    errno.EACCES: "check the permissions of the file and its folder",
+    errno.EPERM: "check the permissions of the file and its folder",
+    errno.ENOSPC: "free some disk space and try again",
+    getattr(errno, "EDQUOT", -1): "free some disk space (you are over quota) and try again",
+}
+
+
+class KBBusy(TilError):
+    """Another ``til`` process held the knowledge base's write lock for too long."""
 
 
 class AmbiguousId(TilError):

@@ -19,7 +19,7 @@ from tilbase.model import normalize_tag
 if TYPE_CHECKING:
     from markdown_it import MarkdownIt
 
-__all__ = ["Hashtag", "find_hashtags", "hashtag_tags", "replace_hashtags"]
+__all__ = ["Hashtag", "can_write_as_hashtag", "find_hashtags", "hashtag_tags", "replace_hashtags"]
 
 # A tag starts with a letter; it may hold letters, digits, "-", "_" and "/"-separated levels.
 _HASHTAG = re.compile(r"(?<![\w&#/\\:@.])#(?P<tag>[^\W\d_][\w-]*(?:/[\w-]+)*)")
@@ -105,17 +105,31 @@ def hashtag_tags(text: str) -> tuple[str, ...]:
     return tuple(seen)
 
 
-def replace_hashtags(text: str, rename: dict[str, str]) -> tuple[str, int]:
+@lru_cache(maxsize=256)
+def can_write_as_hashtag(tag: str) -> bool:
+    """True when ``#tag`` in prose reads back as exactly this (normalised) tag.
+
+    ``c++``, ``node.js`` and ``2024`` are usable tags but not hashtags: written
+    as ``#c++`` they would read back as ``c`` (or as nothing).
+    """
+    found = find_hashtags(f"#{tag}")
+    return len(found) == 1 and found[0].raw == tag and found[0].end == len(tag) + 1
+
+
+def replace_hashtags(
+    text: str, rename: dict[str, str], found: list[Hashtag] | None = None
+) -> tuple[str, int]:
     """Rewrite hashtags whose normalised tag is a key of ``rename``.
 
     A hashtag ``#lang/python`` is renamed by a ``lang`` entry too (its parent).
     Returns the new text and the number of hashtags changed; everything else
-    in ``text`` is kept byte for byte.
+    in ``text`` is kept byte for byte. ``found`` may pass in what
+    ``find_hashtags(text)`` already gave, to save parsing the text again.
     """
     pieces: list[str] = []
     last = 0
     changed = 0
-    for hashtag in find_hashtags(text):
+    for hashtag in find_hashtags(text) if found is None else found:
         new_tag = _renamed(hashtag.tag, rename)
         if new_tag is None:
             continue

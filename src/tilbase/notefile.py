@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import unicodedata
 from dataclasses import dataclass, field
 from pathlib import PurePosixPath
 from typing import Any
@@ -33,6 +34,9 @@ __all__ = [
     "FrontmatterSplit",
     "NoteRead",
     "date_from_path",
+    "frontmatter_tags",
+    "id_problem",
+    "note_tags",
     "read_note",
     "render_note",
     "set_frontmatter_key",
@@ -64,6 +68,11 @@ _NESTED_DAILY = re.compile(r"(?<!\d)(\d{4})/(\d{2})/(\d{2})(?!\d)")
 DATE_KEYS = ("date", "created")
 TOPIC_KEYS = ("topic", "category", "categories")
 TAG_KEYS = ("tags", "tag", "keywords")
+
+# Numbers read as dates: YYYYMMDD, or epoch seconds / milliseconds from 2001 and 1973 on.
+_YYYYMMDD_MIN, _YYYYMMDD_MAX = 10_000_000, 99_999_999
+_EPOCH_S_MIN = 1_000_000_000
+_EPOCH_MS_MIN = 100_000_000_000
 
 
 @dataclass(frozen=True)
@@ -136,9 +145,12 @@ def date_from_path(rel_path: str) -> dt.date | None:
 
 
 def coerce_date(value: Any, order: DateOrder = "dmy") -> dt.date | None:
-    """Read a frontmatter date: a YAML date, an ISO-like string, or epoch milliseconds/seconds.
+    """Read a frontmatter date: a YAML date, an ISO-like string, or a number.
 
-    Raises ``InvalidDate`` when the value is present but names no day.
+    A number is read only when it can mean one day: ``20230214`` (8 digits,
+    a valid ``YYYYMMDD``), epoch seconds from 1e9 (September 2001) or epoch
+    milliseconds from 1e11. Anything else (``2023``, ``0``) names no day, so
+    ``InvalidDate`` is raised rather than a date invented.
     """
     if value is None or value == "":
         return None
@@ -149,11 +161,7 @@ def coerce_date(value: Any, order: DateOrder = "dmy") -> dt.date | None:
     if isinstance(value, bool):
         raise InvalidDate(f"'{value}' is not a date")
     if isinstance(value, int | float):
-        seconds = value / 1000 if value > 10**11 else value
-        try:
-            return dt.datetime.fromtimestamp(seconds, tz=dt.UTC).date()
-        except (OverflowError, OSError, ValueError):
-            raise InvalidDate(f"'{value}' is not a date") from None
+        return _date_from_number(value)
     text = str(value).strip()
     if text.isdigit():
         return coerce_date(int(text), order)
@@ -163,6 +171,24 @@ def coerce_date(value: Any, order: DateOrder = "dmy") -> dt.date | None:
     if found.value is None:
         raise InvalidDate(found.error or f"'{text}' is not a date")
     return found.value
+
+
+def _date_from_number(value: float) -> dt.date:
+    if isinstance(value, int) and _YYYYMMDD_MIN <= value <= _YYYYMMDD_MAX:
+        try:
+            return dt.date(value // 10000, value // 100 % 100, value % 100)
+        except ValueError:
+            raise InvalidDate(f"'{value}' is not a date (read as YYYYMMDD)") from None
+    if value >= _EPOCH_MS_MIN:
+        seconds = value / 1000
+    elif value >= _EPOCH_S_MIN:
+        seconds = value
+    else:
+        raise InvalidDate(f"'{value}' is not a date")
+    try:
+        return dt.datetime.fromtimestamp(seconds, tz=dt.UTC).date()
+    except (OverflowError, OSError, ValueError):
+        raise InvalidDate(f"'{value}' is not a date") from None
 
 
 def coerce_tags(value: Any) -> tuple[str, ...]:
@@ -186,6 +212,16 @@ def coerce_topic(value: Any) -> str | None:
         return "/".join(parts) or None
     text = str(value).strip()
     return text or None
+
+
+def frontmatter_tags(metadata: dict[str, Any]) -> tuple[str, ...]:
+    """A frontmatter mapping's tags: the first non-empty of ``tags``, ``tag``, ``keywords``."""
+    return coerce_tags(_first_key(metadata, TAG_KEYS))
+
+
+def note_tags(metadata: dict[str, Any], body: str) -> tuple[str, ...]:
+    """A note's tags: its frontmatter tags, then the inline ``#hashtags`` of its body."""
+    return normalize_tags((*frontmatter_tags(metadata), *hashtag_tags(body)))
 
 
 def _first_key(metadata: dict[str, Any], keys: tuple[str, ...]) -> Any:
@@ -228,8 +264,16 @@ def read_note(text: str, rel_path: str, order: DateOrder = "dmy") -> NoteRead:
             warnings.append(f"{rel_path}:1: broken frontmatter ({exc}); read as plain text")
             body = text
     stem = PurePosixPath(rel_path).stem
-    raw_id = metadata.get("id")
-    note_id = str(raw_id).strip() if raw_id not in (None, "") else slugify(stem or "note")
+    note_id = slugify(stem or "note")
+    if "id" in metadata:
+        problem = id_problem(metadata["id"])
+        if problem is None:
+            note_id = str(metadata["id"])
+        else:
+            warnings.append(
+                f"{rel_path}:1: the frontmatter id {_shown_value(metadata['id'])} {problem}; "
+                f"using '{note_id}' (from the file name)"
+            )
 
     title_value = metadata.get("title")
     title = clean_title(str(title_value)) if title_value not in (None, "") else ""
@@ -246,7 +290,7 @@ def read_note(text: str, rel_path: str, order: DateOrder = "dmy") -> NoteRead:
     if date is None and raw_date is None:
         date = date_from_path(rel_path)
 
-    tags = coerce_tags(_first_key(metadata, TAG_KEYS)) + hashtag_tags(body)
+    tags = note_tags(metadata, body)
     note = Note(
         id=note_id,
         title=title,
@@ -257,6 +301,37 @@ def read_note(text: str, rel_path: str, order: DateOrder = "dmy") -> NoteRead:
         source=_coerce_source(metadata.get("source")),
     )
     return NoteRead(note, warnings, metadata)
+
+
+def id_problem(value: Any) -> str | None:
+    """Why a frontmatter ``id`` value cannot be a note's id, or None when it can.
+
+    An id names the note on the command line and in links, so it must be a
+    single string or integer, not empty, without ``/``, ``\\`` or control
+    characters, and without spaces at either end.
+    """
+    if value is None:
+        return "is empty"
+    if isinstance(value, bool) or not isinstance(value, str | int):
+        return "is not a single text value"
+    text = str(value)
+    if not text:
+        return "is empty"
+    if text.strip(".") == "":
+        return "is only dots"
+    if "/" in text or "\\" in text:
+        return "contains a slash"
+    if any(unicodedata.category(char) == "Cc" for char in text):
+        return "contains a control character"
+    if text != text.strip():
+        return "starts or ends with a space"
+    return None
+
+
+def _shown_value(value: Any) -> str:
+    shown = repr(value) if isinstance(value, str) else _dump(value).strip().removesuffix("...")
+    shown = shown.strip().replace("\n", " ")
+    return shown if len(shown) <= 60 else shown[:57] + "..."
 
 
 def _dump(metadata: dict[str, Any]) -> str:
@@ -301,9 +376,15 @@ def set_frontmatter_key(text: str, key: str, value: Any) -> str:
     """Set one frontmatter key, leaving every other byte of the file as it was.
 
     An existing ``key: ...`` entry (including a block list under it) is
-    replaced in place; a missing one is added at the end of the block; a file
-    without frontmatter gets a block holding just this key. Raises
-    ``ValueError`` when the frontmatter cannot be parsed.
+    replaced in place; comment lines after it, and a comment at the end of
+    its last line, are kept. A missing key is added at the end of the block;
+    a file without frontmatter gets a block holding just this key.
+
+    Raises ``ValueError`` (one line, saying why) rather than guess when an
+    in-place edit could change or lose something: the frontmatter does not
+    parse, is not a one-key-per-line (block) mapping starting at column 0,
+    sets ``key`` more than once, or the entry holds a YAML anchor or alias
+    or a comment inside its value.
     """
     new_entry = _dump({key: value})
     split = split_frontmatter(text)
@@ -312,42 +393,93 @@ def set_frontmatter_key(text: str, key: str, value: Any) -> str:
     fm_start = _OPEN.match(text).end()  # type: ignore[union-attr]
     fm_text = split.frontmatter
     newline = "\r\n" if "\r\n" in fm_text else "\n"
+    new_entry = new_entry.replace("\n", newline)
     try:
         node = yaml.compose(fm_text, Loader=_Loader)
+        tokens = list(yaml.scan(fm_text, Loader=_Loader))
     except yaml.YAMLError as exc:
-        raise ValueError(_yaml_problem(exc)) from None
-    if node is None:
-        return (
-            text[:fm_start]
-            + fm_text
-            + new_entry.replace("\n", newline)
-            + text[fm_start + len(fm_text) :]
-        )
-    if not isinstance(node, yaml.MappingNode):
-        raise ValueError("frontmatter is not a mapping of keys to values")
-    for index, (key_node, value_node) in enumerate(node.value):
-        if key_node.value != key:
-            continue
-        start = _line_start(fm_text, key_node.start_mark.index)
-        if index + 1 < len(node.value):
-            end = _line_start(fm_text, node.value[index + 1][0].start_mark.index)
-        else:
-            end = _line_end(fm_text, value_node.end_mark.index)
-        replacement = new_entry.replace("\n", newline)
-        new_fm = fm_text[:start] + replacement + fm_text[end:]
-        return text[:fm_start] + new_fm + text[fm_start + len(fm_text) :]
+        raise ValueError(f"the frontmatter is broken ({_yaml_problem(exc)})") from None
+    if node is not None:
+        _check_editable(node, key)
+        pairs = node.value
+        for index, (key_node, _value_node) in enumerate(pairs):
+            if key_node.value != key:
+                continue
+            start = _line_start(fm_text, key_node.start_mark.index)
+            limit = (
+                _line_start(fm_text, pairs[index + 1][0].start_mark.index)
+                if index + 1 < len(pairs)
+                else len(fm_text)
+            )
+            new_fm = fm_text[:start] + _replace_entry(fm_text, start, limit, tokens, key, new_entry)
+            return text[:fm_start] + new_fm + text[fm_start + len(fm_text) :]
     suffix = "" if fm_text.endswith("\n") or not fm_text else newline
-    new_fm = fm_text + suffix + new_entry.replace("\n", newline)
-    return text[:fm_start] + new_fm + text[fm_start + len(fm_text) :]
+    return text[:fm_start] + fm_text + suffix + new_entry + text[fm_start + len(fm_text) :]
+
+
+def _check_editable(node: yaml.Node, key: str) -> None:
+    """Refuse frontmatter whose layout an in-place edit of ``key`` could break."""
+    if not isinstance(node, yaml.MappingNode):
+        raise ValueError("the frontmatter is not a mapping of keys to values")
+    if node.flow_style:
+        raise ValueError(
+            "the frontmatter is written as a {...} flow mapping; tilbase edits only "
+            "one-key-per-line frontmatter in place"
+        )
+    if node.start_mark.column != 0:
+        raise ValueError(
+            "the frontmatter's keys are indented; only keys at the start of a line "
+            "are edited in place"
+        )
+    count = sum(1 for key_node, _ in node.value if key_node.value == key)
+    if count > 1:
+        raise ValueError(f"'{key}' is set {count} times in the frontmatter")
+
+
+def _replace_entry(
+    fm_text: str, start: int, limit: int, tokens: list[yaml.Token], key: str, new_entry: str
+) -> str:
+    """The frontmatter from ``start`` on, with the entry that starts there replaced.
+
+    The entry's value ends where its last token ends: comment and blank lines
+    after that (up to ``limit``, the next key) stay, as does a comment at the
+    end of that line.
+    """
+    inside = [
+        t
+        for t in tokens
+        if t.start_mark.index >= start
+        and t.end_mark.index <= limit
+        and t.end_mark.index > t.start_mark.index
+    ]
+    value_end = max((t.end_mark.index for t in inside), default=limit)
+    line = fm_text.count("\n", 0, start) + 2  # +1 for 1-based, +1 for the opening ---
+    for token in inside:
+        if isinstance(token, yaml.AnchorToken | yaml.AliasToken):
+            raise ValueError(
+                f"line {line}: '{key}' uses a YAML anchor or alias "
+                f"({fm_text[token.start_mark.index : token.end_mark.index]}) "
+                "that an edit would break"
+            )
+    masked = list(fm_text[start:value_end])
+    for token in inside:
+        for i in range(token.start_mark.index - start, token.end_mark.index - start):
+            masked[i] = " "
+    if "#" in masked:
+        comment_line = line + "".join(masked).count("\n", 0, masked.index("#"))
+        raise ValueError(f"line {comment_line}: a comment inside the '{key}' value would be lost")
+    if fm_text[value_end - 1 : value_end] == "\n":  # a block scalar ends with its newline
+        line_end = value_end
+    else:
+        line_end = fm_text.find("\n", value_end)
+        line_end = len(fm_text) if line_end == -1 else line_end + 1
+    rest = fm_text[value_end:line_end]
+    if rest.strip():  # a comment after the value, on its last line: keep it
+        kept_newline = rest[len(rest.rstrip("\r\n")) :]
+        entry_newline = new_entry[len(new_entry.rstrip("\r\n")) :]
+        new_entry = new_entry.rstrip("\r\n") + rest.rstrip("\r\n") + (kept_newline or entry_newline)
+    return new_entry + fm_text[line_end:]
 
 
 def _line_start(text: str, index: int) -> int:
     return text.rfind("\n", 0, index) + 1
-
-
-def _line_end(text: str, index: int) -> int:
-    """The offset just past the line holding ``index - 1`` (the end of a value)."""
-    if index > 0 and text[index - 1] == "\n":
-        return index
-    newline = text.find("\n", index)
-    return len(text) if newline == -1 else newline + 1

@@ -16,21 +16,35 @@ Choices a person relies on:
 - Renaming renames children too (``lang`` -> ``language`` turns
   ``lang/python`` into ``language/python``) and merges: a note that ends up
   with the same tag twice keeps it once.
+- Renaming to a tag that cannot be written as an inline hashtag (``c++``,
+  ``node.js``, ``2024``) is refused when some note has the old tag as an
+  inline ``#hashtag``: the prose would end up with a different tag.
+- Every change is made under the KB's write lock, from a fresh read of the
+  file, so concurrent ``til tag`` runs never lose each other's tags.
+- A file that is not UTF-8, or whose frontmatter cannot be edited in place
+  safely (a ``{...}`` mapping, anchors, a duplicate ``tags`` key), is
+  refused with one line, and nothing is written.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from tilbase.errors import InvalidInput, TilError
-from tilbase.hashtags import find_hashtags, replace_hashtags
+from tilbase.hashtags import (
+    Hashtag,
+    can_write_as_hashtag,
+    find_hashtags,
+    hashtag_tags,
+    replace_hashtags,
+)
 from tilbase.model import Note, normalize_tag, normalize_tags
 from tilbase.notefile import (
-    TAG_KEYS,
-    coerce_tags,
+    frontmatter_tags,
     load_yaml_mapping,
+    note_tags,
     set_frontmatter_key,
     split_frontmatter,
 )
@@ -126,12 +140,21 @@ class RenamePlan:
 
 @dataclass(frozen=True)
 class _FileTags:
-    """A note file's text cut where tags live."""
+    """A note file's text, read fresh, cut where tags live (``tags``: as ``read_note`` has them)."""
 
     text: str
-    frontmatter_tags: tuple[str, ...]
+    metadata: dict[str, Any]
     body_offset: int
     frontmatter_ok: bool
+
+    @property
+    def frontmatter_tags(self) -> tuple[str, ...]:
+        """The tags of the frontmatter alone."""
+        return frontmatter_tags(self.metadata)
+
+    def all_tags(self) -> tuple[str, ...]:
+        """Frontmatter tags and inline hashtags, exactly as ``read_note`` finds them."""
+        return note_tags(self.metadata, self.text[self.body_offset :])
 
 
 def _usable_tags(raw: Iterable[str]) -> tuple[str, ...]:
@@ -147,17 +170,17 @@ def _usable_tags(raw: Iterable[str]) -> tuple[str, ...]:
 
 
 def _read_tags(kb: KnowledgeBase, note: Note) -> _FileTags:
-    text = kb.store.read_text(note)
+    """Read a note's file now (refusing one that may not be written back) and find its tags."""
+    text = kb.store.read_editable(note)
     split = split_frontmatter(text)
     if split.frontmatter is None:
-        return _FileTags(text, (), 0, True)
+        return _FileTags(text, {}, 0, True)
     try:
         metadata = load_yaml_mapping(split.frontmatter)
     except ValueError:
         # read_note reads such a file as plain text: its tags are the whole text's hashtags.
-        return _FileTags(text, (), 0, False)
-    raw = next((metadata[k] for k in TAG_KEYS if metadata.get(k) not in (None, "")), None)
-    return _FileTags(text, coerce_tags(raw), split.body_offset, True)
+        return _FileTags(text, {}, 0, False)
+    return _FileTags(text, metadata, split.body_offset, True)
 
 
 def _line_of(text: str, offset: int) -> int:
@@ -165,26 +188,28 @@ def _line_of(text: str, offset: int) -> int:
 
 
 def _rel(kb: KnowledgeBase, note: Note) -> str:
-    if note.path is None:
-        return note.id
-    try:
-        return note.path.relative_to(kb.config.notes_dir).as_posix()
-    except ValueError:
-        return str(note.path)
+    return note.id if note.path is None else kb.store.relpath(note.path)
 
 
 def add_tags(kb: KnowledgeBase, note_id: str, tags: Iterable[str]) -> TagEdit:
     """Add tags to a note's frontmatter; tags it already has (anywhere) are left as they are."""
     wanted = _usable_tags(tags)
     note = kb.get(note_id)
-    added = tuple(tag for tag in wanted if tag not in note.tags)
-    unchanged = tuple(tag for tag in wanted if tag in note.tags)
-    if not added:
-        return TagEdit(note, (), unchanged)
-    current = _read_tags(kb, note)
-    updated = kb.store.set_tags(note, (*current.frontmatter_tags, *added))
+    with kb.store.write_lock():
+        current = _read_tags(kb, note)
+        has = set(current.all_tags())
+        added = tuple(tag for tag in wanted if tag not in has)
+        unchanged = tuple(tag for tag in wanted if tag in has)
+        if not added:
+            return TagEdit(note, (), unchanged)
+        updated = kb.store.set_tags(note, (*current.frontmatter_tags, *added))
     kb.notes_changed()
-    return TagEdit(updated, added, unchanged)
+    return TagEdit(_same_id(updated, note), added, unchanged)
+
+
+def _same_id(updated: Note, note: Note) -> Note:
+    """``updated`` known by the id the KB gives ``note`` (a duplicate id is made unique)."""
+    return updated if updated.id == note.id else updated.with_changes(id=note.id)
 
 
 def remove_tags(kb: KnowledgeBase, note_id: str, tags: Iterable[str]) -> TagEdit:
@@ -196,24 +221,25 @@ def remove_tags(kb: KnowledgeBase, note_id: str, tags: Iterable[str]) -> TagEdit
     """
     wanted = _usable_tags(tags)
     note = kb.get(note_id)
-    current = _read_tags(kb, note)
-    body = current.text[current.body_offset :]
-    for hashtag in find_hashtags(body):
-        if hashtag.tag in wanted:
-            line = _line_of(current.text, current.body_offset + hashtag.start)
-            raise TagInBody(
-                f"{_rel(kb, note)}:{line}: '{hashtag.tag}' is an inline #{hashtag.raw} in the "
-                f"body of {note.id}; nothing was changed",
-                f"edit the note (`til edit {note.id}`) to remove it from the text",
-            )
-    removed = tuple(tag for tag in wanted if tag in current.frontmatter_tags)
-    unchanged = tuple(tag for tag in wanted if tag not in current.frontmatter_tags)
-    if not removed:
-        return TagEdit(note, (), unchanged)
-    kept = [tag for tag in current.frontmatter_tags if tag not in removed]
-    updated = kb.store.set_tags(note, kept)
+    with kb.store.write_lock():
+        current = _read_tags(kb, note)
+        body = current.text[current.body_offset :]
+        for hashtag in find_hashtags(body):
+            if hashtag.tag in wanted:
+                line = _line_of(current.text, current.body_offset + hashtag.start)
+                raise TagInBody(
+                    f"{_rel(kb, note)}:{line}: '{hashtag.tag}' is an inline #{hashtag.raw} in "
+                    f"the body of {note.id}; nothing was changed",
+                    f"edit the note (`til edit {note.id}`) to remove it from the text",
+                )
+        removed = tuple(tag for tag in wanted if tag in current.frontmatter_tags)
+        unchanged = tuple(tag for tag in wanted if tag not in current.frontmatter_tags)
+        if not removed:
+            return TagEdit(note, (), unchanged)
+        kept = [tag for tag in current.frontmatter_tags if tag not in removed]
+        updated = kb.store.set_tags(note, kept)
     kb.notes_changed()
-    return TagEdit(updated, removed, unchanged)
+    return TagEdit(_same_id(updated, note), removed, unchanged)
 
 
 def count_tags(notes: Iterable[Note], sort: str = "name") -> list[TagCount]:
@@ -303,33 +329,67 @@ def _plan_note(kb: KnowledgeBase, note: Note, old: str, new: str) -> NoteRename 
             text = set_frontmatter_key(text, "tags", list(after))
         except ValueError as exc:
             raise InvalidInput(
-                f"{_rel(kb, note)}: cannot change tags, the frontmatter is broken ({exc}); "
-                "nothing was renamed",
-                f"fix it with `til edit {note.id}`",
+                f"{_rel(kb, note)}: cannot change tags: {exc}; nothing was renamed",
+                f"edit the file by hand (`til edit {note.id}`), then rename again",
             ) from None
     body_offset = split_frontmatter(text).body_offset if current.frontmatter_ok else 0
-    body, renamed = replace_hashtags(text[body_offset:], {old: new})
+    old_body = text[body_offset:]
+    found = find_hashtags(old_body)
+    _check_hashtags_writable(kb, note, text, body_offset, found, old, new)
+    body, renamed = replace_hashtags(old_body, {old: new}, found)
+    if renamed:
+        # A renamed hashtag reads back as itself even next to the text around it.
+        expected = {renamed_tag(h.tag, old, new) or h.tag for h in found if h.tag}
+        if set(hashtag_tags(body)) != expected:
+            raise InvalidInput(
+                f"{_rel(kb, note)}: renaming its inline hashtags to '{new}' would change how "
+                "its text reads; nothing was renamed",
+                f"edit the note by hand (`til edit {note.id}`)",
+            )
     text = text[:body_offset] + body
     if text == current.text:
         return None
     return NoteRename(note, current.frontmatter_tags, after, renamed, text)
 
 
+def _check_hashtags_writable(
+    kb: KnowledgeBase,
+    note: Note,
+    text: str,
+    body_offset: int,
+    found: list[Hashtag],
+    old: str,
+    new: str,
+) -> None:
+    """Refuse a rename whose new name cannot stand in the prose as a ``#hashtag``."""
+    for hashtag in found:
+        target = renamed_tag(hashtag.tag, old, new)
+        if target is not None and not can_write_as_hashtag(target):
+            line = _line_of(text, body_offset + hashtag.start)
+            raise InvalidInput(
+                f"{_rel(kb, note)}:{line}: '{target}' cannot be written as an inline hashtag, "
+                f"and this note has #{hashtag.raw} in its text; nothing was renamed",
+                "choose a name of letters, digits, '-' and '_' (starting with a letter), "
+                "or edit those notes by hand",
+            )
+
+
 def rename_tag(kb: KnowledgeBase, old: str, new: str, *, dry_run: bool = False) -> RenamePlan:
     """Rename a tag (and its children) in every note's frontmatter and inline hashtags.
 
     Every note is planned before any is written, so a note that cannot be
-    changed (broken frontmatter) stops the rename before it starts. With
-    ``dry_run`` nothing is written.
+    changed (broken frontmatter, a hashtag the new name cannot replace)
+    stops the rename before it starts. The plan and the writes happen under
+    the KB's write lock, from a fresh read of every note. With ``dry_run``
+    nothing is written.
     """
-    plan = plan_rename(kb, old, new)
     if dry_run:
-        return plan
-    with kb.store.batch():
-        for change in plan.changes:
-            if change.hashtags_renamed:
+        return plan_rename(kb, old, new)
+    with kb.store.write_lock():
+        kb.rescan()
+        plan = plan_rename(kb, old, new)
+        with kb.store.batch():
+            for change in plan.changes:
                 kb.store.write_text(change.note, change.new_text)
-            else:
-                kb.store.set_tags(change.note, change.frontmatter_after)
     kb.notes_changed()
     return RenamePlan(plan.old, plan.new, plan.changes, dry_run=False)

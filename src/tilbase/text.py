@@ -30,6 +30,20 @@ class DecodedText:
     encoding: str
     warning: str | None = None
 
+    @property
+    def has_bom(self) -> bool:
+        """True when the file started with a UTF-8 byte order mark (dropped from ``text``)."""
+        return self.encoding == "utf-8-sig"
+
+    @property
+    def is_exact(self) -> bool:
+        """True when ``text`` holds the file's characters exactly (no fallback decoding).
+
+        Writing a fallback-decoded text back would change bytes the person never
+        touched, so such a file must not be rewritten.
+        """
+        return self.warning is None
+
 
 def decode_bytes(data: bytes) -> DecodedText | None:
     """Decode a notes file: UTF-8 (with or without BOM), else cp1252 with a warning.
