@@ -137,6 +137,29 @@ def test_add_keeps_the_text_when_the_editor_exits_non_zero(
     assert saved.stdout.strip() == f"{TODAY}-typed-with-care"
 
 
+def test_add_keeps_the_editor_text_when_the_note_cannot_be_saved(
+    run: Run, tmp_path: Path, own_tempdir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Regression: the draft was deleted as soon as the editor closed, so a read-only KB or a
+    # busy lock lost what was typed. It now stays until the note is saved.
+    from tilbase.errors import WriteFailed
+    from tilbase.store import NoteStore
+
+    def read_only(*_args: object, **_kwargs: object) -> None:
+        raise WriteFailed.from_os_error("notes/x.md", OSError(30, "Read-only file system"))
+
+    monkeypatch.setattr(NoteStore, "add", read_only)
+    monkeypatch.setattr(cli_notes, "_stdin_is_terminal", lambda: True)
+    monkeypatch.setenv("EDITOR", _fake_editor(tmp_path, "Typed before the failure\n"))
+    result = run("add")
+    assert result.exit_code == 1
+    [kept] = list(own_tempdir.iterdir())
+    assert kept.read_text() == "Typed before the failure\n"
+    assert result.stderr.startswith(
+        f"error: cannot write notes/x.md (Read-only file system); what you wrote is kept in {kept}"
+    )
+
+
 def test_add_keeps_no_file_when_the_failed_editor_left_it_empty(
     run: Run, tmp_path: Path, own_tempdir: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -418,3 +418,34 @@ def test_a_file_that_cannot_be_read_is_skipped(
     monkeypatch.setattr(Path, "read_bytes", read_bytes)
     report = run_import(kb, tmp_path)
     assert [s.reason for s in report.skipped] == ["cannot read (Permission denied)"]
+
+
+def test_an_import_waits_for_the_kb_write_lock_and_writes_nothing_without_it(
+    kb: KnowledgeBase, src: Path
+) -> None:
+    # Matching and writing must see one consistent KB: another til holding the write lock
+    # (a tag rename, a second import) makes this import wait, then give up whole.
+    import threading
+
+    from tilbase.errors import KBBusy
+
+    holding = threading.Event()
+    release = threading.Event()
+
+    def hold() -> None:
+        with kb.store.write_lock():
+            holding.set()
+            release.wait(10)
+
+    holder = threading.Thread(target=hold)
+    holder.start()
+    try:
+        holding.wait(10)
+        kb.store.lock_timeout = 0.2
+        with pytest.raises(KBBusy):
+            run_import(kb, src / "handbook.md")
+        assert list(kb.config.notes_dir.iterdir()) == []
+    finally:
+        release.set()
+        holder.join()
+    assert run_import(kb, src / "handbook.md").counts["created"] == 1

@@ -279,10 +279,6 @@ class _Importer:
                 if progress is not None:
                     progress(source.display, done, total)
                 self._import_file(source)
-        if progress is not None:
-            progress("updating the search index" if self.wrote else "", total, total)
-        if self.wrote:
-            self.kb.notes_changed()
         return self.report
 
     def _skip(self, source: SourceFile, reason: str) -> None:
@@ -479,12 +475,7 @@ class _Importer:
         return self.kb.store.add(new, extra=extra or None)
 
     def _kb_rel(self, note: Note) -> str:
-        if note.path is None:
-            return f"{note.id}.md"
-        try:
-            return note.path.relative_to(self.kb.config.notes_dir).as_posix()
-        except ValueError:
-            return note.path.name
+        return f"{note.id}.md" if note.path is None else self.kb.store.relpath(note.path)
 
 
 def _preferred_id(note: Note) -> str:
@@ -532,4 +523,20 @@ def import_sources(
     options = options or ImportOptions()
     if options.style:
         get_style(options.style)
-    return _Importer(kb, options).run(sources, progress)
+    total = len(sources.files)
+    if options.dry_run:
+        report = _Importer(kb, options).run(sources, progress)
+        wrote = False
+    else:
+        # Matching and writing see one consistent KB: another til (a tag rename, a second
+        # import) waits; what it wrote before is picked up by the rescan under the lock.
+        with kb.store.write_lock():
+            kb.rescan()
+            importer = _Importer(kb, options)
+            report = importer.run(sources, progress)
+            wrote = importer.wrote
+    if progress is not None:
+        progress("updating the search index" if wrote else "", total, total)
+    if wrote:
+        kb.notes_changed()  # outside the lock: other writers need not wait for the index
+    return report

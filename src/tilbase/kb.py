@@ -8,16 +8,17 @@ caller to show.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import os
 import shlex
 import tempfile
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
 from tilbase.config import Config, find_config, load_config
-from tilbase.errors import EditorError, InvalidInput
+from tilbase.errors import EditorError, InvalidInput, TilError
 from tilbase.hashtags import hashtag_tags
 from tilbase.model import Note
 from tilbase.store import NoteStore, ScanResult
@@ -58,6 +59,12 @@ def filter_by_date(
         and (since is None or n.date >= since)
         and (until is None or n.date <= until)
     ]
+
+
+def _point_at_draft(error: TilError, path: Path) -> None:
+    """Tell the person where the text they wrote is kept, and how to save it later."""
+    error.message = f"{error.message}; what you wrote is kept in {path}"
+    error.hint = f"save it with: til add - < {shlex.quote(str(path))}"
 
 
 def _has_text(path: Path) -> bool:
@@ -172,13 +179,27 @@ class KnowledgeBase:
         self.notes_changed()
         return updated
 
-    def capture_with_editor(self, open_editor: EditorRunner) -> str:
-        """Let the person write a note in their editor; returns what they wrote.
+    def add_with_editor(
+        self,
+        open_editor: EditorRunner,
+        *,
+        title: str | None = None,
+        topic: str | None = None,
+        tags: Iterable[str] = (),
+        date: dt.date | None = None,
+    ) -> Note:
+        """Let the person write a note in their editor, then save it like ``add``.
 
-        The text lives in a temporary file. When the editor fails after text was
-        saved in it (vim exits 1 after any error message it showed), the file
-        is kept and the ``EditorError`` names it, so nothing typed is lost.
+        The text lives in a temporary file until the note is saved. When the
+        editor fails after text was written (vim exits 1 after any error it
+        showed) or the note cannot be saved (a read-only KB, a busy lock), the
+        file is kept and the error names it, so nothing typed is lost.
         """
+        with self._editor_draft(open_editor) as text:
+            return self.add(text, title=title, topic=topic, tags=tags, date=date)
+
+    @contextlib.contextmanager
+    def _editor_draft(self, open_editor: EditorRunner) -> Iterator[str]:
         fd, name = tempfile.mkstemp(prefix="til-", suffix=".md")
         os.close(fd)
         path = Path(name)
@@ -188,19 +209,22 @@ class KnowledgeBase:
                 open_editor(path, self.config.editor)
             except EditorError as exc:
                 keep = _has_text(path)
-                if not keep:
-                    raise
-                raise EditorError(
-                    f"{exc.message}; what you wrote is kept in {path}",
-                    f"save it with: til add - < {shlex.quote(str(path))}",
-                ) from None
+                if keep:
+                    _point_at_draft(exc, path)
+                raise
             decoded = decode_bytes(path.read_bytes())
             if decoded is None:
                 keep = True
                 raise InvalidInput(f"{path}: the editor saved a binary file; it is kept there")
             if decoded.warning:
                 self.warnings.append(f"{path}:1: {decoded.warning}")
-            return decoded.text
+            try:
+                yield decoded.text
+            except TilError as exc:
+                keep = bool(decoded.text.strip())
+                if keep:
+                    _point_at_draft(exc, path)
+                raise
         finally:
             if not keep:
                 path.unlink(missing_ok=True)

@@ -309,22 +309,21 @@ def _hit_notes(kb: KnowledgeBase, hits: list[IndexHit]) -> Iterator[tuple[IndexH
     The id comes from the index, which holds the id the note has in the KB
     (a file whose id another file already uses is known by a unique one).
     """
-    from tilbase.errors import NoteNotFound
+    from tilbase.errors import NoteNotFound, NoteUnreadable
 
     for hit in hits:
         try:
             note, warnings = kb.store.read_file(kb.config.notes_dir / hit.path)
-        except NoteNotFound:  # deleted since the index was brought up to date
+        except (NoteNotFound, NoteUnreadable):  # gone or unreadable since the index was synced
             continue
         kb.warnings.extend(warnings)
         yield hit, note if note.id == hit.id else note.with_changes(id=hit.id)
 
 
 def _relpath(kb: KnowledgeBase, note: Note) -> str:
-    for rel, candidate in kb.scan().by_path().items():
-        if candidate.id == note.id:
-            return rel
-    raise SearchError(f"note '{note.id}' has no file under {kb.config.notes_dir}")
+    if note.path is None:
+        raise SearchError(f"note '{note.id}' has no file under {kb.config.notes_dir}")
+    return kb.store.relpath(note.path)
 
 
 def _filtered_by_metadata(kb: KnowledgeBase, note_filter: NoteFilter) -> list[Note]:

@@ -86,15 +86,15 @@ def add(
 
     kb = open_kb(ctx)
     note_date = parse_date_option(date, "--date", kb.config.date_order)
-    if text == "-" or (text is None and not _stdin_is_terminal()):
-        body = sys.stdin.read()
-    elif text is None:
+    if text is None and _stdin_is_terminal():
         from tilbase.editor import open_in_editor
 
-        body = kb.capture_with_editor(open_in_editor)
+        note = kb.add_with_editor(
+            open_in_editor, title=title, topic=topic, tags=tags or (), date=note_date
+        )
     else:
-        body = text
-    note = kb.add(body, title=title, topic=topic, tags=tags or (), date=note_date)
+        body = sys.stdin.read() if text in (None, "-") else text
+        note = kb.add(body, title=title, topic=topic, tags=tags or (), date=note_date)
     show_warnings(kb)
     print_plain(note.id)
 
