@@ -182,11 +182,6 @@ def test_deleted_index_is_rebuilt_with_one_message(fixture_kb: KnowledgeBase) ->
     assert f"from {len(FIXTURE_NOTES)} notes" in messages[0]
 
 
-# Whoosh leaves the file of a damaged segment open when it fails to read it.
-whoosh_leaks_damaged_files = [
-    pytest.mark.filterwarnings("ignore::ResourceWarning"),
-    pytest.mark.filterwarnings("ignore::pytest.PytestUnraisableExceptionWarning"),
-]
 
 
 @pytest.mark.parametrize(
@@ -205,8 +200,6 @@ whoosh_leaks_damaged_files = [
         "only-segments-left",
     ],
 )
-@whoosh_leaks_damaged_files[0]
-@whoosh_leaks_damaged_files[1]
 def test_damaged_index_is_rebuilt(fixture_kb: KnowledgeBase, damage: str) -> None:
     assert ids_for(fixture_kb, "kedro")
     index_dir = fixture_kb.config.index_dir

@@ -22,11 +22,14 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import gc
 import json
 import os
 import re
 import shutil
+import sys
 import time
+import warnings
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -379,14 +382,13 @@ class NoteIndex:
         if manifest.notes_dir != str(self.notes_dir):
             raise IndexBroken(f"it was built for another notes folder ({manifest.notes_dir})")
         identity = self._identity()
-        try:
-            # Without mmap Whoosh reads what it needs; with it, it copies whole segment
-            # parts into memory on every open (measured 70 ms -> 3 ms on 10k notes).
-            storage = FileStorage(str(self.index_dir), supports_mmap=False)
-            ix = storage.open_index(INDEX_NAME, schema=self.schema)
-            count = ix.doc_count()
-        except Exception as exc:  # a damaged index fails in many ways
-            raise IndexBroken(f"it cannot be opened ({_describe(exc)})") from None
+        # Without mmap Whoosh reads what it needs; with it, it copies whole segment
+        # parts into memory on every open (measured 70 ms -> 3 ms on 10k notes).
+        storage = FileStorage(str(self.index_dir), supports_mmap=False)
+        opened, problem = _quietly(lambda: _open_counted(storage, self.schema))
+        if opened is None:
+            raise IndexBroken(f"it cannot be opened ({problem})")
+        ix, count = opened
         if count != len(manifest.files):
             ix.close()
             listed = len(manifest.files)
@@ -611,11 +613,16 @@ class NoteIndex:
         """Run ``reader`` with a Whoosh searcher; any failure becomes ``IndexBroken``."""
         if self._ix is None:
             self._open_checked()
-        try:
-            with self._ix.searcher(weighting=_SCORING) as searcher:
+        ix = self._ix
+
+        def read() -> _T:
+            with ix.searcher(weighting=_SCORING) as searcher:
                 return reader(searcher)
-        except Exception as exc:  # a damaged segment fails in many ways
-            raise IndexBroken(f"it cannot be read ({_describe(exc)})") from None
+
+        result, problem = _quietly(read)
+        if problem is not None:
+            raise IndexBroken(f"it cannot be read ({problem})")
+        return result  # type: ignore[return-value]  # None only with a problem
 
     def search(
         self,
@@ -736,6 +743,39 @@ def _scores_of(searcher: Any, query: wq.Query, docnums: Iterable[int]) -> dict[i
             if matcher.id() == local:
                 scores[local + offset] = float(matcher.score())
     return scores
+
+
+def _quietly(action: Callable[[], _T]) -> tuple[_T, None] | tuple[None, str]:
+    """Run Whoosh code that may meet a damaged index: (result, None) or (None, what failed).
+
+    When a segment cannot be read, Whoosh drops the file's handle without
+    closing it; closing it later warns, and on a damaged file may even fail.
+    The exception (whose traceback keeps those files alive) is dropped and the
+    garbage collected here, with those messages silenced, because none of them
+    tells the person anything: the index is rebuilt.
+    """
+    previous_hook = sys.unraisablehook
+    sys.unraisablehook = _ignore_unraisable
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", ResourceWarning)
+            try:
+                return action(), None
+            except Exception as exc:  # a damaged index fails in many ways
+                problem = _describe(exc)
+            gc.collect()
+            return None, problem
+    finally:
+        sys.unraisablehook = previous_hook
+
+
+def _open_counted(storage: FileStorage, schema: fields.Schema) -> tuple[Any, int]:
+    ix = storage.open_index(INDEX_NAME, schema=schema)
+    return ix, ix.doc_count()
+
+
+def _ignore_unraisable(_unraisable: Any) -> None:
+    return None
 
 
 def _describe(exc: BaseException) -> str:
