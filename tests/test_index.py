@@ -182,8 +182,6 @@ def test_deleted_index_is_rebuilt_with_one_message(fixture_kb: KnowledgeBase) ->
     assert f"from {len(FIXTURE_NOTES)} notes" in messages[0]
 
 
-
-
 @pytest.mark.parametrize(
     "damage",
     [

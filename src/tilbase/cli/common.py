@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Annotated
 
 import typer  # noqa: TID251
 
@@ -17,6 +17,18 @@ if TYPE_CHECKING:
     from tilbase.kb import KnowledgeBase
 
 __all__ = ["CliState", "note_filter_from_options", "open_kb", "parse_date_option", "show_warnings"]
+
+
+# The filter options shared by `search` and `export` (and read by `note_filter_from_options`).
+TagOption = Annotated[
+    list[str] | None,
+    typer.Option("--tag", "-t", help="Only notes with this tag or one below it (repeatable)."),
+]
+TopicOption = Annotated[
+    str | None, typer.Option("--topic", help="Only notes in this topic or one below it.")
+]
+SinceOption = Annotated[str | None, typer.Option("--since", help="Only notes on or after.")]
+UntilOption = Annotated[str | None, typer.Option("--until", help="Only notes on or before.")]
 
 
 @dataclass

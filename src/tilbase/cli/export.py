@@ -8,7 +8,15 @@ from typing import Annotated
 
 import typer  # noqa: TID251
 
-from tilbase.cli.common import note_filter_from_options, open_kb, show_warnings
+from tilbase.cli.common import (
+    SinceOption,
+    TagOption,
+    TopicOption,
+    UntilOption,
+    note_filter_from_options,
+    open_kb,
+    show_warnings,
+)
 
 __all__ = ["register"]
 
@@ -35,15 +43,10 @@ def export(
     query: Annotated[
         str | None, typer.Argument(metavar="QUERY", help="Only notes matching these words.")
     ] = None,
-    tags: Annotated[
-        list[str] | None,
-        typer.Option("--tag", "-t", help="Only notes with this tag or one below it (repeatable)."),
-    ] = None,
-    topic: Annotated[
-        str | None, typer.Option("--topic", help="Only notes in this topic or below it.")
-    ] = None,
-    since: Annotated[str | None, typer.Option("--since", help="Only notes on or after.")] = None,
-    until: Annotated[str | None, typer.Option("--until", help="Only notes on or before.")] = None,
+    tags: TagOption = None,
+    topic: TopicOption = None,
+    since: SinceOption = None,
+    until: UntilOption = None,
     format_name: Annotated[
         ExportFormat,
         typer.Option(

@@ -7,7 +7,15 @@ from typing import Annotated
 
 import typer  # noqa: TID251
 
-from tilbase.cli.common import note_filter_from_options, open_kb, show_warnings
+from tilbase.cli.common import (
+    SinceOption,
+    TagOption,
+    TopicOption,
+    UntilOption,
+    note_filter_from_options,
+    open_kb,
+    show_warnings,
+)
 
 __all__ = ["register"]
 
@@ -28,15 +36,10 @@ def search(
             '"phrases", prefix*, title: body: tag: topic: date:[2022-11-01 to 2022-12-01].'
         ),
     ] = None,
-    tags: Annotated[
-        list[str] | None,
-        typer.Option("--tag", "-t", help="Only notes with this tag or one below it (repeatable)."),
-    ] = None,
-    topic: Annotated[
-        str | None, typer.Option("--topic", help="Only notes in this topic or one below it.")
-    ] = None,
-    since: Annotated[str | None, typer.Option("--since", help="Only notes on or after.")] = None,
-    until: Annotated[str | None, typer.Option("--until", help="Only notes on or before.")] = None,
+    tags: TagOption = None,
+    topic: TopicOption = None,
+    since: SinceOption = None,
+    until: UntilOption = None,
     limit: Annotated[
         int, typer.Option("--limit", "-n", min=0, help="At most this many notes.")
     ] = 10,
