@@ -15,13 +15,9 @@ from tilbase.parse.base import ParseContext, Style
 from tilbase.parse.document import Document, Heading
 from tilbase.parse.headings import (
     EntryHeading,
-    build_entries,
-    file_defaults,
     final_title,
+    notes_from_entries,
     read_heading,
-    warn_dropped_frontmatter,
-    warn_preamble,
-    warn_unclosed_fence,
 )
 
 __all__ = ["STYLE", "dated_headings", "entry_level"]
@@ -56,11 +52,7 @@ def parse(doc: Document, ctx: ParseContext) -> list[Note]:
         EntryHeading(h.start, h.end, read_heading(h.text, order, dated=True, topics=True), h.text)
         for h in chosen
     ]
-    warn_dropped_frontmatter(doc, ctx, len(entries))
-    warn_preamble(doc, ctx, first_dated.start)
-    warn_unclosed_fence(doc, ctx)
-    topic, tags = file_defaults(doc)
-    return build_entries(doc, ctx, entries, default_topic=topic, default_tags=tags)
+    return notes_from_entries(doc, ctx, entries)
 
 
 STYLE = Style(

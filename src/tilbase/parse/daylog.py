@@ -21,12 +21,8 @@ from tilbase.parse.document import Document
 from tilbase.parse.headings import (
     EntryHeading,
     HeadingText,
-    build_entries,
-    file_defaults,
     final_title,
-    warn_dropped_frontmatter,
-    warn_preamble,
-    warn_unclosed_fence,
+    notes_from_entries,
 )
 
 __all__ = ["STYLE", "day_heading", "day_lines"]
@@ -114,13 +110,7 @@ def parse(doc: Document, ctx: ParseContext) -> list[Note]:
             EntryHeading(index, index + 1, day.text, day.key)
             for index, day in day_lines(doc, order)
         ]
-    if not entries:
-        return []
-    warn_dropped_frontmatter(doc, ctx, len(entries))
-    warn_preamble(doc, ctx, entries[0].start)
-    warn_unclosed_fence(doc, ctx)
-    topic, tags = file_defaults(doc)
-    return build_entries(doc, ctx, entries, default_topic=topic, default_tags=tags)
+    return notes_from_entries(doc, ctx, entries)
 
 
 STYLE = Style(

@@ -34,6 +34,7 @@ __all__ = [
     "final_title",
     "key_group",
     "metadata_value",
+    "notes_from_entries",
     "read_heading",
     "split_topic",
     "warn_dropped_frontmatter",
@@ -237,6 +238,20 @@ def warn_unclosed_fence(doc: Document, ctx: ParseContext) -> None:
             "code fence is never closed; the rest of the file is read as code "
             "and is not split into entries",
         )
+
+
+def notes_from_entries(
+    doc: Document, ctx: ParseContext, entries: Sequence[EntryHeading]
+) -> list[Note]:
+    """The usual end of a splitting style: warn about what lies outside the entries
+    (frontmatter, a preamble, an unclosed fence), then one note per entry."""
+    if not entries:
+        return []
+    warn_dropped_frontmatter(doc, ctx, len(entries))
+    warn_preamble(doc, ctx, entries[0].start)
+    warn_unclosed_fence(doc, ctx)
+    topic, tags = file_defaults(doc)
+    return build_entries(doc, ctx, entries, default_topic=topic, default_tags=tags)
 
 
 def build_entries(

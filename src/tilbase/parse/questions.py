@@ -13,12 +13,8 @@ from tilbase.parse.base import ParseContext, Style
 from tilbase.parse.document import Document, Heading
 from tilbase.parse.headings import (
     EntryHeading,
-    build_entries,
-    file_defaults,
+    notes_from_entries,
     read_heading,
-    warn_dropped_frontmatter,
-    warn_preamble,
-    warn_unclosed_fence,
 )
 
 __all__ = ["STYLE", "section_headings"]
@@ -42,11 +38,7 @@ def parse(doc: Document, ctx: ParseContext) -> list[Note]:
         EntryHeading(h.start, h.end, read_heading(h.text, order, dated=False, topics=False), h.text)
         for h in chosen
     ]
-    warn_dropped_frontmatter(doc, ctx, len(entries))
-    warn_preamble(doc, ctx, chosen[0].start)
-    warn_unclosed_fence(doc, ctx)
-    topic, tags = file_defaults(doc)
-    return build_entries(doc, ctx, entries, default_topic=topic, default_tags=tags)
+    return notes_from_entries(doc, ctx, entries)
 
 
 STYLE = Style(
