@@ -24,6 +24,7 @@ from hypothesis import strategies as st
 from typer.testing import CliRunner
 
 from tests.conftest import CORPORA, requires_corpora
+from tests.test_export_markdown import FRAGMENTS  # bodies that tempt a parser to split
 from tilbase.cli import app
 from tilbase.config import init_kb, load_config
 from tilbase.export import GROUP_BYS, ExportOptions, ExportRequest, GroupBy, export_notes
@@ -85,25 +86,6 @@ TITLES = [
     "14.02.2023 looks like a date",
     "Day 3: Nov 1, 2022",
     "café — 日本語 ✓",
-]
-FRAGMENTS = [
-    "# A heading\n",
-    "## 2022-11-01 Topic: A dated heading (tag)\n",
-    "# 14.02.2023 Neural Networks: How to enable lifelong learning? (Theory)\n",
-    "Day 3: Nov 1, 2022\n",
-    "## Day 1: 31 Aug 2022\n",
-    "```python\n# a comment, not a heading\nx = 1\n```\n",
-    "```\nan unclosed fence\n",
-    "<!-- a comment -->\n",
-    "<!--\nmulti-line comment\n-->\n",
-    "- a bullet with #hashtag\n",
-    "Windows line\r\n",
-    "\r\n",
-    "---\n",
-    "ünïcödé ✓ 日本語 🙂\n",
-    "    indented code\n",
-    "text without newline",
-    "\n",
 ]
 # Plain text for titles and bodies: no backslashes (clean_title unescapes them) and none of
 # the rarer line breaks (a lone CR, U+2028...) -- those have their own named test below.
