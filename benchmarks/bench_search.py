@@ -106,24 +106,24 @@ def in_process(kb: Path, query: str) -> None:
 
 
 def rebuild_procs(kb: Path) -> None:
-    import tilbase.index
+    import tilbase.index.ondisk
     from tilbase.config import load_config
     from tilbase.kb import KnowledgeBase
 
     config = load_config(kb / "config.yaml")
     print("\nfull rebuild, in process:")
-    default_threshold = tilbase.index.MULTIPROCESS_THRESHOLD
+    default_threshold = tilbase.index.ondisk.MULTIPROCESS_THRESHOLD
     for procs, threshold in ((1, 10**9), (2, 0)):
-        tilbase.index.MULTIPROCESS_THRESHOLD = threshold
+        tilbase.index.ondisk.MULTIPROCESS_THRESHOLD = threshold
         kb_ = KnowledgeBase(config)
         kb_.scan()
-        index = tilbase.index.NoteIndex(config.index_dir, config.notes_dir)
+        index = tilbase.index.ondisk.NoteIndex(config.index_dir, config.notes_dir)
         start = time.perf_counter()
         report_ = index.rebuild(kb_.scan)
         elapsed = time.perf_counter() - start
         rate = report_.total / elapsed
         print(f"  procs={procs}: {elapsed:6.1f} s  ({rate:5.0f} notes/s)")
-    tilbase.index.MULTIPROCESS_THRESHOLD = default_threshold
+    tilbase.index.ondisk.MULTIPROCESS_THRESHOLD = default_threshold
 
 
 def main() -> None:

@@ -33,7 +33,6 @@ from tilbase.config import load_config  # noqa: E402
 from tilbase.filters import NoteFilter  # noqa: E402
 from tilbase.kb import KnowledgeBase  # noqa: E402
 from tilbase.model import Note  # noqa: E402
-from tilbase.search import search  # noqa: E402
 
 JUDGED = Path(__file__).resolve().parent / "judged_queries.yaml"
 DEPTH = 10
@@ -58,7 +57,7 @@ def matches(note: Note, expect: dict[str, Any]) -> bool:
 
 
 def rank_of(kb: KnowledgeBase, query: str, expect: dict[str, Any]) -> tuple[int | None, Any]:
-    result = search(kb, NoteFilter(query=query), limit=DEPTH)
+    result = kb.search(NoteFilter(query=query), limit=DEPTH)
     for rank, hit in enumerate(result.hits, start=1):
         if matches(hit.note, expect):
             return rank, result
@@ -125,14 +124,15 @@ def summary(outcomes: list[Outcome], corrected: bool = False) -> str:
 
 
 def tune(args: argparse.Namespace) -> None:
-    import tilbase.query
+    import tilbase.query.scoring
+    import tilbase.query.syntax
 
     if args.title_boost is not None:
-        tilbase.query.FIELD_BOOSTS["title"] = args.title_boost
+        tilbase.query.syntax.FIELD_BOOSTS["title"] = args.title_boost
     if args.tiebreak is not None:
-        tilbase.query.FIELD_TIEBREAK = args.tiebreak
+        tilbase.query.scoring.FIELD_TIEBREAK = args.tiebreak
     if args.coordination is not None:
-        tilbase.query.COORDINATION = args.coordination
+        tilbase.query.scoring.COORDINATION = args.coordination
 
 
 def main() -> None:

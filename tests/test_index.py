@@ -26,7 +26,6 @@ from tilbase.index import (
 )
 from tilbase.kb import KnowledgeBase
 from tilbase.model import Note
-from tilbase.search import search, sync_index
 from tilbase.store import FileStat
 
 A, B, C = FileStat(10, 1), FileStat(20, 2), FileStat(30, 3)
@@ -67,7 +66,7 @@ def index_of(kb: KnowledgeBase, timeout: float | None = None) -> NoteIndex:
 
 
 def ids_for(kb: KnowledgeBase, query: str) -> set[str]:
-    return {hit.note.id for hit in search(kb, NoteFilter(query=query), limit=None).hits}
+    return {hit.note.id for hit in kb.search(NoteFilter(query=query), limit=None).hits}
 
 
 def manifest_files(kb: KnowledgeBase) -> dict[str, list[int]]:
@@ -144,7 +143,7 @@ def test_update_keeps_one_document_per_note(fixture_kb: KnowledgeBase) -> None:
         path.write_text(path.read_text("utf-8") + f"- edit {n}\n", "utf-8")
         bump_mtime(path)
         index.sync(fixture_kb.store.file_stats, fixture_kb.rescan, changed=True)
-    assert [hit.note.id for hit in search(fixture_kb, NoteFilter(query="edit")).hits] == [
+    assert [hit.note.id for hit in fixture_kb.search(NoteFilter(query="edit")).hits] == [
         "2022-11-14-what-is-kedro"
     ]
     assert len(manifest_files(fixture_kb)) == len(FIXTURE_NOTES)
@@ -156,10 +155,10 @@ def test_id_change_without_file_change_is_shown_with_the_current_id(kb: Knowledg
     # Two files claim the same id: the second is shown as "same-2" until the first goes.
     (notes_dir / "a.md").write_text("---\nid: same\ntitle: First\n---\nalpha\n", "utf-8")
     (notes_dir / "b.md").write_text("---\nid: same\ntitle: Second\n---\nbeta\n", "utf-8")
-    assert [h.note.id for h in search(kb, NoteFilter(query="beta")).hits] == ["same-2"]
+    assert [h.note.id for h in kb.search(NoteFilter(query="beta")).hits] == ["same-2"]
     (notes_dir / "a.md").unlink()
     kb.rescan()
-    assert [h.note.id for h in search(kb, NoteFilter(query="beta")).hits] == ["same"]
+    assert [h.note.id for h in kb.search(NoteFilter(query="beta")).hits] == ["same"]
 
 
 # -- repair ------------------------------------------------------------------------
@@ -408,10 +407,10 @@ def test_busy_lock_times_out_with_index_busy(fixture_kb: KnowledgeBase) -> None:
 def test_add_while_index_busy_saves_the_note_and_catches_up_later(
     fixture_kb: KnowledgeBase, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    import tilbase.index
+    import tilbase.index.ondisk
 
     assert ids_for(fixture_kb, "kedro")
-    monkeypatch.setattr(tilbase.index, "DEFAULT_LOCK_TIMEOUT", 0.2)
+    monkeypatch.setattr(tilbase.index.ondisk, "DEFAULT_LOCK_TIMEOUT", 0.2)
     holder = FileLock(str(index_of(fixture_kb).lock_path))
     assert holder.acquire(blocking=False)
     try:
@@ -428,11 +427,11 @@ def test_add_while_index_busy_saves_the_note_and_catches_up_later(
 def test_search_while_busy_uses_the_index_as_it_is(
     fixture_kb: KnowledgeBase, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    import tilbase.index
+    import tilbase.index.ondisk
 
     assert ids_for(fixture_kb, "kedro")
     (fixture_kb.config.notes_dir / "late.md").write_text("Late kedro note\n", "utf-8")
-    monkeypatch.setattr(tilbase.index, "DEFAULT_LOCK_TIMEOUT", 0.2)
+    monkeypatch.setattr(tilbase.index.ondisk, "DEFAULT_LOCK_TIMEOUT", 0.2)
     holder = FileLock(str(index_of(fixture_kb).lock_path))
     assert holder.acquire(blocking=False)
     try:
@@ -449,17 +448,17 @@ def test_search_while_busy_uses_the_index_as_it_is(
 def test_sync_index_reports_busy_as_false(
     fixture_kb: KnowledgeBase, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    import tilbase.index
+    import tilbase.index.ondisk
 
-    monkeypatch.setattr(tilbase.index, "DEFAULT_LOCK_TIMEOUT", 0.1)
-    assert sync_index(fixture_kb) is True
+    monkeypatch.setattr(tilbase.index.ondisk, "DEFAULT_LOCK_TIMEOUT", 0.1)
+    assert fixture_kb.sync_index() is True
     holder = FileLock(str(index_of(fixture_kb).lock_path))
     assert holder.acquire(blocking=False)
     try:
-        assert sync_index(fixture_kb, changed=True) is False
+        assert fixture_kb.sync_index(changed=True) is False
     finally:
         holder.release()
-    assert sync_index(fixture_kb, changed=True) is True
+    assert fixture_kb.sync_index(changed=True) is True
 
 
 # -- snippets ------------------------------------------------------------------------
@@ -470,7 +469,7 @@ def test_every_word_of_a_multi_word_query_is_highlighted_in_the_body(
 ) -> None:
     # Regression: Whoosh's existing_terms() reuses its fieldname argument as a loop variable, so
     # only the first leaf's field (title) was highlighted and body snippets had no marks at all.
-    [hit] = search(fixture_kb, NoteFilter(query="python slow gil"), limit=1).hits
+    [hit] = fixture_kb.search(NoteFilter(query="python slow gil"), limit=1).hits
     marked = {text.casefold() for text, is_match in hit.snippet if is_match}
     assert {"python", "slow", "gil"} <= marked
 
@@ -546,10 +545,10 @@ def test_is_plausible_typo(typed: str, word: str, strict: bool, lenient: bool) -
 def test_rebuild_with_two_writer_processes_gives_the_same_results(
     fixture_kb: KnowledgeBase, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    import tilbase.index
+    import tilbase.index.ondisk
 
     single = ids_for(fixture_kb, "kedro OR leadership OR python")
-    monkeypatch.setattr(tilbase.index, "MULTIPROCESS_THRESHOLD", 0)
+    monkeypatch.setattr(tilbase.index.ondisk, "MULTIPROCESS_THRESHOLD", 0)
     report = index_of(fixture_kb).rebuild(fixture_kb.rescan)
     assert report.total == len(FIXTURE_NOTES)
     assert ids_for(KnowledgeBase(fixture_kb.config), "kedro OR leadership OR python") == single

@@ -18,7 +18,7 @@ from tests.search_fixtures import write_notes
 from tilbase.filters import NoteFilter
 from tilbase.kb import KnowledgeBase
 from tilbase.model import Note
-from tilbase.search import SearchResult, search
+from tilbase.search import SearchResult
 
 _WORDS = [
     "git",
@@ -108,12 +108,12 @@ QUERIES = [
 @pytest.mark.parametrize("query", QUERIES)
 def test_ranking_and_total_do_not_depend_on_the_limit(many_kb: KnowledgeBase, query: str) -> None:
     """#18: Whoosh's collector swapped in pruning matchers once it held ``limit`` hits."""
-    everything = search(many_kb, NoteFilter(query=query), limit=None)
+    everything = many_kb.search(NoteFilter(query=query), limit=None)
     # Enough matches that the collector fills up and calls replace() many times.
     assert everything.total > 20
     assert everything.total == len(everything.hits)
     for limit in (1, 3, 10):
-        limited = search(many_kb, NoteFilter(query=query), limit=limit)
+        limited = many_kb.search(NoteFilter(query=query), limit=limit)
         assert _ranked(limited) == _ranked(everything, limit), f"limit {limit}"
         assert limited.total == everything.total, f"limit {limit}"
 
@@ -124,10 +124,10 @@ def test_sort_by_date_gives_relevance_scores_and_the_full_total(
 ) -> None:
     """#15: the date sort key (about 6e16) was given as the score."""
     relevance = {
-        hit.note.id: hit.score for hit in search(many_kb, NoteFilter(query=query), limit=None).hits
+        hit.note.id: hit.score for hit in many_kb.search(NoteFilter(query=query), limit=None).hits
     }
     for limit in (1, 10, None):
-        by_date = search(many_kb, NoteFilter(query=query), limit=limit, sort="date")
+        by_date = many_kb.search(NoteFilter(query=query), limit=limit, sort="date")
         assert by_date.total == len(relevance)
         assert [hit.score for hit in by_date.hits] == [relevance[h.note.id] for h in by_date.hits]
         keys = [(hit.note.date or dt.date.min) for hit in by_date.hits]
@@ -152,7 +152,7 @@ def test_limit_zero_says_how_many_match_not_that_none_do(
     many_kb: KnowledgeBase, run: Run, extra: list[str]
 ) -> None:
     """#19: ``-n 0`` printed "no notes match" although notes matched."""
-    total = search(many_kb, NoteFilter(query="git"), limit=None).total
+    total = many_kb.search(NoteFilter(query="git"), limit=None).total
     result = run("search", "git", "-n", "0", *extra)
     assert result.exit_code == 0, result.stderr
     assert result.stdout.strip() in ("", "[]")

@@ -13,7 +13,6 @@ from tests.search_fixtures import write_notes
 from tilbase.filters import NoteFilter
 from tilbase.kb import KnowledgeBase
 from tilbase.model import Note
-from tilbase.search import search, search_ids
 
 
 @pytest.fixture
@@ -23,7 +22,7 @@ def fixture_kb(kb: KnowledgeBase) -> KnowledgeBase:
 
 
 def top_ids(kb: KnowledgeBase, query: str, n: int = 3, **filters: object) -> list[str]:
-    result = search(kb, NoteFilter(query=query, **filters), limit=n)  # type: ignore[arg-type]
+    result = kb.search(NoteFilter(query=query, **filters), limit=n)  # type: ignore[arg-type]
     return [hit.note.id for hit in result.hits]
 
 
@@ -66,7 +65,7 @@ def test_tag_query_returns_the_lifelong_learning_entry(fixture_kb: KnowledgeBase
 
 
 def test_topic_filter_returns_the_two_leadership_entries(fixture_kb: KnowledgeBase) -> None:
-    ids = search_ids(fixture_kb, NoteFilter(query="*", topic="leadership"))
+    ids = fixture_kb.search_ids(NoteFilter(query="*", topic="leadership"))
     assert sorted(ids) == [
         "2023-01-26-how-to-answer-questions-about-your-salary",
         "2023-01-26-quality-metrics-for-leadership-success",
@@ -76,9 +75,9 @@ def test_topic_filter_returns_the_two_leadership_entries(fixture_kb: KnowledgeBa
 
 
 def test_topic_filter_is_hierarchical_and_ignores_case(fixture_kb: KnowledgeBase) -> None:
-    ids = search_ids(fixture_kb, NoteFilter(query="kedro OR orchestration", topic="PIPELINE orch"))
+    ids = fixture_kb.search_ids(NoteFilter(query="kedro OR orchestration", topic="PIPELINE orch"))
     assert ids == []
-    ids = search_ids(fixture_kb, NoteFilter(query="kedro", topic="pipeline orchestration"))
+    ids = fixture_kb.search_ids(NoteFilter(query="kedro", topic="pipeline orchestration"))
     assert set(ids) == {
         "2022-11-17-which-pipeline-orchestration-should-i-use",
         "2022-11-14-what-is-kedro",
@@ -88,11 +87,11 @@ def test_topic_filter_is_hierarchical_and_ignores_case(fixture_kb: KnowledgeBase
 @pytest.mark.parametrize("query", [None, "*"])
 def test_tag_option_is_hierarchical(fixture_kb: KnowledgeBase, query: str | None) -> None:
     # Without a query the index is not used; with "*" it is: both must agree.
-    lang = search_ids(fixture_kb, NoteFilter(query=query, tags=("Lang",)))
+    lang = fixture_kb.search_ids(NoteFilter(query=query, tags=("Lang",)))
     assert set(lang) == {"2022-10-05-python-packaging", "2022-10-03-git-worktree"}
-    python = search_ids(fixture_kb, NoteFilter(query=query, tags=("lang/python",)))
+    python = fixture_kb.search_ids(NoteFilter(query=query, tags=("lang/python",)))
     assert python == ["2022-10-05-python-packaging"]
-    assert search_ids(fixture_kb, NoteFilter(query=query, tags=("lan",))) == []
+    assert fixture_kb.search_ids(NoteFilter(query=query, tags=("lan",))) == []
 
 
 def test_tag_field_in_the_query_is_hierarchical(fixture_kb: KnowledgeBase) -> None:
@@ -104,7 +103,7 @@ def test_tag_field_in_the_query_is_hierarchical(fixture_kb: KnowledgeBase) -> No
 
 
 def test_sort_by_date_puts_newest_first_and_undated_last(fixture_kb: KnowledgeBase) -> None:
-    result = search(fixture_kb, NoteFilter(query="kedro"), limit=10, sort="date")
+    result = fixture_kb.search(NoteFilter(query="kedro"), limit=10, sort="date")
     ids = [hit.note.id for hit in result.hits]
     assert ids == [
         "2022-11-17-which-pipeline-orchestration-should-i-use",
@@ -120,7 +119,7 @@ def test_sort_by_date_puts_newest_first_and_undated_last(fixture_kb: KnowledgeBa
 def test_typos_get_a_did_you_mean_with_real_words(
     fixture_kb: KnowledgeBase, query: str, suggestion: str
 ) -> None:
-    assert search(fixture_kb, NoteFilter(query=query)).suggestion == suggestion
+    assert fixture_kb.search(NoteFilter(query=query)).suggestion == suggestion
 
 
 @pytest.mark.parametrize(
@@ -130,7 +129,7 @@ def test_known_words_get_no_suggestion(fixture_kb: KnowledgeBase, query: str) ->
     # "trees" and "learn" are only in the index as stems (tree, learn): still known words.
     # "slaw" is one letter from "slow", but a and o are not neighbouring keys and the
     # query found notes, so it is taken as meant.
-    assert search(fixture_kb, NoteFilter(query=query)).suggestion is None
+    assert fixture_kb.search(NoteFilter(query=query)).suggestion is None
 
 
 def test_did_you_mean_is_printed_on_stderr(run: Run, kb_dir: Path) -> None:

@@ -217,10 +217,12 @@ def test_a_scan_reuses_the_unchanged_notes_of_the_previous_one(
 def test_a_batch_syncs_each_folder_once_at_the_end(
     store: NoteStore, config: Config, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    import tilbase.store as store_module
+    import tilbase.store.atomic
+    import tilbase.store.notes
 
     synced: list[Path] = []
-    monkeypatch.setattr(store_module, "_fsync_dir", synced.append)
+    monkeypatch.setattr(tilbase.store.atomic, "fsync_dir", synced.append)
+    monkeypatch.setattr(tilbase.store.notes, "fsync_dir", synced.append)
     with store.batch():
         for day in (1, 2, 3):
             store.add(_note(f"Batch {day}", day=day))
@@ -385,7 +387,7 @@ def test_trash_on_a_read_only_kb_is_one_line(
 def test_every_written_file_was_mode_0600(store: NoteStore, config: Config) -> None:
     old_umask = os.umask(0o002)
     try:
-        import tilbase.store as store_module
+        import tilbase.store.atomic as store_module
 
         store_module._UMASK = None  # read the umask this test set
         saved = store.add(_note("Shared"))

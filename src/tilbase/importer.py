@@ -19,20 +19,22 @@ of repeated headings are positions, trusted only while they line up (see
 from __future__ import annotations
 
 import os
-from collections import defaultdict
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path, PurePosixPath
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any
 
 from tilbase.errors import ImportFailed, TilError
 from tilbase.filedates import FileDates, load_file_dates
-from tilbase.kb import KnowledgeBase
-from tilbase.model import Note, Source, free_id, is_safe_id, make_id, slugify
-from tilbase.notefile import read_note, render_note
+from tilbase.importplan import ACTIONS, Action, ImportPlanner, PlannedNote
+from tilbase.model import Note
 from tilbase.parse import STYLES, ParseOptions, ParseResult, get_style, parse_file
-from tilbase.parse.headings import key_group
+from tilbase.serialize import import_record
+from tilbase.store.walk import walk_files
 from tilbase.text import decode_bytes
+
+if TYPE_CHECKING:
+    from tilbase.kb import KnowledgeBase
 
 __all__ = [
     "IMPORT_SUFFIXES",
@@ -48,8 +50,6 @@ __all__ = [
 ]
 
 IMPORT_SUFFIXES = (".md", ".markdown", ".txt")
-Action = Literal["created", "updated", "unchanged", "kept"]
-ACTIONS: tuple[Action, ...] = ("created", "updated", "unchanged", "kept")
 #: Called before each file is read: (display path, files done, files in all).
 ProgressCallback = Callable[[str, int, int], None]
 
@@ -128,28 +128,10 @@ class ImportReport:
             "dry_run": self.dry_run,
             "files_read": self.files_read,
             "counts": self.counts,
-            "notes": [_note_json(item) for item in self.notes],
+            "notes": [import_record(i.note, i.action, i.file) for i in self.notes],
             "skipped": [{"file": s.display, "reason": s.reason} for s in self.skipped],
             "warnings": list(self.warnings),
         }
-
-
-def _note_json(item: ImportedNote) -> dict[str, Any]:
-    note = item.note
-    source = note.source
-    return {
-        "id": note.id,
-        "title": note.title,
-        "date": note.date.isoformat() if note.date else None,
-        "topic": note.topic,
-        "tags": list(note.tags),
-        "action": item.action,
-        "file": item.file,
-        "source": None
-        if source is None
-        else {"path": source.path, "line": source.line, "key": source.key},
-        "path": str(note.path) if note.path else None,
-    }
 
 
 # -- finding the files ----------------------------------------------------------
@@ -164,30 +146,15 @@ def _inside(path: Path, folders: Sequence[Path]) -> bool:
     return any(path == folder or folder in path.parents for folder in folders)
 
 
-def _is_regular_file(entry: os.DirEntry[str]) -> bool:
-    # A FIFO or device named "x.md" would block or never end; only plain files are read.
-    try:
-        return entry.is_file()
-    except OSError:
-        return False
+def _is_import_name(name: str) -> bool:
+    return name.lower().endswith(IMPORT_SUFFIXES)
 
 
 def _walk(root: Path) -> list[Path]:
-    found: list[Path] = []
-    stack = [root]
-    while stack:
-        folder = stack.pop()
-        try:
-            entries = list(os.scandir(folder))
-        except OSError:
-            continue
-        for entry in entries:
-            if entry.is_dir(follow_symlinks=False):
-                if not entry.name.startswith("."):
-                    stack.append(Path(entry.path))
-            elif entry.name.lower().endswith(IMPORT_SUFFIXES) and _is_regular_file(entry):
-                found.append(Path(entry.path))
-    return found
+    """The files under ``root`` that may hold notes (hidden ones too: listed as skipped)."""
+    return [
+        Path(entry.path) for _rel, entry in walk_files(root, _is_import_name, hidden_files=True)
+    ]
 
 
 def collect_sources(paths: Sequence[Path], exclude: Sequence[Path] = ()) -> SourceSet:
@@ -238,32 +205,13 @@ def collect_sources(paths: Sequence[Path], exclude: Sequence[Path] = ()) -> Sour
 # -- reading and matching ---------------------------------------------------------
 
 
-def stored_fingerprint(note: Note, rel_path: str, order: Any = "dmy") -> str:
-    """The fingerprint the note will have when read back from its file in the KB.
-
-    Writing and reading a note is not quite the identity (a title is cleaned
-    again, an undated note named like a date takes that date), so the digest is
-    taken from the round trip: that is what a later scan will compare against.
-    """
-    text = render_note(note.with_changes(source=None))
-    return read_note(text, rel_path, order).note.fingerprint
-
-
 class _Importer:
     def __init__(self, kb: KnowledgeBase, options: ImportOptions) -> None:
         self.kb = kb
         self.options = options
         self.order = kb.config.date_order
         self.report = ImportReport(dry_run=options.dry_run)
-        existing = kb.notes()
-        self.by_source: dict[tuple[str | None, str], list[Note]] = defaultdict(list)
-        for note in existing:
-            source = note.source
-            if source is not None and source.key is not None:
-                self.by_source[(source.root, source.path)].append(note)
-        self.taken: set[str] = {note.id.casefold() for note in existing}
-        self.by_id: dict[str, Note] = {note.id.casefold(): note for note in existing}
-        self.claimed: set[int] = set()
+        self.planner = ImportPlanner(kb.notes(), rel_of=self._kb_rel, order=self.order)
         self.wrote = False
         self.file_dates: FileDates | None = None
 
@@ -329,171 +277,21 @@ class _Importer:
                 if date is not None:
                     note = note.with_changes(date=date)
             entries.append(note)
-        for note, existing in zip(entries, self._match_file(entries), strict=True):
-            imported = self._apply(note, existing, result.extra)
-            self.report.notes.append(ImportedNote(imported[0], imported[1], source.display))
+        for planned in self.planner.plan_file(entries):
+            note = self._carry_out(planned, result.extra)
+            self.report.notes.append(ImportedNote(note, planned.action, source.display))
 
-    def _match_file(self, entries: list[Note]) -> list[Note | None]:
-        """The existing note of each entry of one file (``None``: no note yet).
-
-        Entries are matched to notes within groups that share a heading (a key
-        without its ``~N`` occurrence number). A key is trusted as it is only
-        while the group's keys are the same in the file as among the notes:
-        ``~2`` is a position, and deleting or inserting a repeated entry
-        shifts it onto a different entry. Otherwise an entry finds its note
-        only by unchanged content, by an unchanged body (a heading edited at
-        the source), or not at all: a new note is safer than overwriting
-        another entry's note.
-        """
-        first = entries[0].source
-        assert first is not None
-        notes = self.by_source.get((first.root, first.path), [])
-        old_groups: dict[str, list[Note]] = defaultdict(list)
-        for note in notes:
-            old_groups[key_group(_key(note))].append(note)
-        new_groups: dict[str, list[int]] = defaultdict(list)
-        for index, entry in enumerate(entries):
-            new_groups[key_group(_key(entry))].append(index)
-        matches: list[Note | None] = [None] * len(entries)
-        for group, indices in new_groups.items():
-            olds = old_groups.get(group)
-            if olds:
-                self._match_group(entries, indices, olds, matches)
-        file_keys = {_key(entry) for entry in entries}
-        for index, entry in enumerate(entries):
-            if matches[index] is None:
-                matches[index] = self._match_by_body(entry, notes, file_keys)
-        return matches
-
-    def _match_group(
-        self, entries: list[Note], indices: list[int], olds: list[Note], matches: list[Note | None]
-    ) -> None:
-        new_keys = sorted(_key(entries[index]) for index in indices)
-        trusted = new_keys == sorted(_key(old) for old in olds)
-        if not trusted or len(indices) > 1:
-            # Unchanged entries first, wherever they moved: their notes are certain.
-            for index in indices:
-                matches[index] = self._match_by_content(entries[index], olds)
-        if trusted:
-            for index in indices:
-                if matches[index] is None:
-                    key = _key(entries[index])
-                    matches[index] = self._claim_first(o for o in olds if _key(o) == key)
-
-    def _match_by_content(self, entry: Note, olds: list[Note]) -> Note | None:
-        """The note this entry was imported as, if the entry has not changed since."""
-        free = [old for old in olds if id(old) not in self.claimed]
-        if not free:
-            return None
-        key = _key(entry)
-        free.sort(key=lambda old: _key(old) != key)  # the same key first
-        digest = self._digest_for(entry, free[0])
-        return self._claim_first(
-            old
-            for old in free
-            if old.source is not None
-            and old.source.digest == digest
-            and (old is free[0] or self._digest_for(entry, old) == digest)
-        )
-
-    def _match_by_body(self, entry: Note, notes: list[Note], file_keys: set[str]) -> Note | None:
-        """An entry whose heading was edited at the source (a new key), by its unchanged body."""
-        if not entry.body.strip():
-            return None
-        candidates = [
-            old
-            for old in notes
-            if id(old) not in self.claimed
-            and old.source is not None
-            and old.source.key not in file_keys
-            and old.body == entry.body
-        ]
-        return self._claim_first(candidates) if len(candidates) == 1 else None
-
-    def _claim_first(self, notes: Iterable[Note]) -> Note | None:
-        for note in notes:
-            if id(note) not in self.claimed:
-                self.claimed.add(id(note))
-                return note
-        return None
-
-    def _digest_for(self, entry: Note, existing: Note) -> str:
-        """The digest ``entry`` would be written with as an update of ``existing``."""
-        candidate = entry.with_changes(id=existing.id, path=existing.path)
-        return stored_fingerprint(candidate, self._kb_rel(existing), self.order)
-
-    def _apply(
-        self, note: Note, existing: Note | None, extra: dict[str, Any]
-    ) -> tuple[Note, Action]:
-        assert note.source is not None
-        if existing is None:
-            same = self._same_note_by_id(note)
-            if same is not None:
-                return same, "unchanged"
-            return self._create(note, extra), "created"
-        assert existing.source is not None
-        candidate = note.with_changes(id=existing.id, path=existing.path)
-        digest = self._digest_for(note, existing)
-        if digest == existing.source.digest:
-            return existing, "unchanged"
-        if existing.source.digest is None or existing.fingerprint != existing.source.digest:
-            return existing, "kept"
-        updated = candidate.with_changes(source=_with_digest(note.source, digest))
-        if not self.options.dry_run:
-            updated = self.kb.store.rewrite(updated)
-            self.wrote = True
-        return updated, "updated"
-
-    def _same_note_by_id(self, note: Note) -> Note | None:
-        """A KB note that already is this entry: same id (from an export) and same content.
-
-        Importing an export back into the KB it came from then creates no duplicates.
-        """
-        if not note.id:
-            return None
-        other = self.by_id.get(note.id.casefold())
-        if other is None or id(other) in self.claimed:
-            return None
-        if stored_fingerprint(note, self._kb_rel(other), self.order) != other.fingerprint:
-            return None
-        self.claimed.add(id(other))
-        return other
-
-    def _create(self, note: Note, extra: dict[str, Any]) -> Note:
-        assert note.source is not None
-        preferred = note.id if note.id and is_safe_id(note.id) else ""
-        if not preferred or preferred.casefold() in self.taken:
-            preferred = _preferred_id(note)
-        note_id = free_id(preferred, self.taken)
-        self.taken.add(note_id.casefold())
-        new = note.with_changes(id=note_id)
-        digest = stored_fingerprint(new, f"{note_id}.md", self.order)
-        new = new.with_changes(source=_with_digest(note.source, digest))
-        if self.options.dry_run:
-            return new
+    def _carry_out(self, planned: PlannedNote, extra: dict[str, Any]) -> Note:
+        """Write what the plan says (nothing in a dry run); the note as saved."""
+        if self.options.dry_run or planned.action not in ("created", "updated"):
+            return planned.note
         self.wrote = True
-        return self.kb.store.add(new, extra=extra or None)
+        if planned.action == "created":
+            return self.kb.store.add(planned.note, extra=extra or None)
+        return self.kb.store.rewrite(planned.note)
 
     def _kb_rel(self, note: Note) -> str:
         return f"{note.id}.md" if note.path is None else self.kb.store.relpath(note.path)
-
-
-def _preferred_id(note: Note) -> str:
-    """``date-slug``, without the date twice when the title already starts with it."""
-    slug = slugify(note.title)
-    if note.date is not None and slug.startswith(note.date.isoformat()):
-        return slug
-    return make_id(note.title, note.date)
-
-
-def _key(note: Note) -> str:
-    assert note.source is not None
-    assert note.source.key is not None
-    return note.source.key
-
-
-def _with_digest(source: Source, digest: str) -> Source:
-    return replace(source, digest=digest)
 
 
 def _root_text(root: Path) -> str:

@@ -13,16 +13,28 @@ import datetime as dt
 import os
 import shlex
 import tempfile
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from tilbase.config import Config, find_config, load_config
 from tilbase.errors import EditorError, InvalidInput, TilError
+from tilbase.filters import NoteFilter
 from tilbase.hashtags import hashtag_tags
 from tilbase.model import Note
+from tilbase.ordering import SortOrder, filter_by_date, sort_newest_first
 from tilbase.store import NoteStore, ScanResult
 from tilbase.text import decode_bytes, derive_title
+
+if TYPE_CHECKING:
+    from tilbase.export import ExportOutcome, ExportRequest
+    from tilbase.importer import ImportOptions, ImportReport, ProgressCallback, SourceSet
+    from tilbase.index.keeper import IndexKeeper
+    from tilbase.index.manifest import SyncReport
+    from tilbase.index.reader import IndexReader
+    from tilbase.search import Searcher, SearchResult
+    from tilbase.tags import RenamePlan, TagCount, TagEdit
 
 __all__ = ["EditorRunner", "KnowledgeBase", "RemovedNote", "filter_by_date", "sort_newest_first"]
 
@@ -36,29 +48,6 @@ class RemovedNote:
 
     note: Note
     trash_path: Path
-
-
-def sort_newest_first(notes: Iterable[Note]) -> list[Note]:
-    """Dated notes newest first (ties by id), then undated notes by id."""
-    dated = sorted((n for n in notes if n.date), key=lambda n: n.id)
-    dated.sort(key=lambda n: n.date or dt.date.min, reverse=True)
-    undated = sorted((n for n in notes if not n.date), key=lambda n: n.id)
-    return dated + undated
-
-
-def filter_by_date(
-    notes: Iterable[Note], since: dt.date | None = None, until: dt.date | None = None
-) -> list[Note]:
-    """Keep notes dated within [since, until]; with either bound, undated notes are left out."""
-    if since is None and until is None:
-        return list(notes)
-    return [
-        n
-        for n in notes
-        if n.date is not None
-        and (since is None or n.date >= since)
-        and (until is None or n.date <= until)
-    ]
 
 
 def _point_at_draft(error: TilError, path: Path) -> None:
@@ -77,10 +66,22 @@ def _has_text(path: Path) -> bool:
 class KnowledgeBase:
     """One knowledge base: its config, notes and index."""
 
-    def __init__(self, config: Config, store: NoteStore | None = None) -> None:
+    def __init__(
+        self,
+        config: Config,
+        store: NoteStore | None = None,
+        index: IndexReader | None = None,
+    ) -> None:
+        """A KB on ``config``'s notes.
+
+        ``index`` defaults to the Whoosh index in ``config.index_dir``, opened
+        when first needed; tests give a ``tilbase.index.memory.MemoryIndex``.
+        """
         self.config = config
         self.store = store or NoteStore(config)
         self.warnings: list[str] = []
+        self._index = index
+        self._keeper: IndexKeeper | None = None
         self._scan: ScanResult | None = None
         self._last_scan: ScanResult | None = None
 
@@ -93,6 +94,51 @@ class KnowledgeBase:
     ) -> KnowledgeBase:
         """Find the KB's config (see ``tilbase.config.find_config``) and open it."""
         return cls(load_config(find_config(config_path, env, cwd)))
+
+    @classmethod
+    def in_memory(cls, config: Config) -> KnowledgeBase:
+        """A KB on ``config``'s notes whose search index lives in memory only."""
+        from tilbase.index.memory import MemoryIndex
+
+        return cls(config, index=MemoryIndex())
+
+    # -- the index ---------------------------------------------------------------
+
+    @property
+    def index(self) -> IndexReader:
+        """The search index (the one on disk unless another was given)."""
+        if self._index is None:
+            from tilbase.index.ondisk import NoteIndex
+
+            self._index = NoteIndex(self.config.index_dir, self.config.notes_dir)
+        return self._index
+
+    @property
+    def keeper(self) -> IndexKeeper:
+        """The service that keeps the index current with the notes."""
+        if self._keeper is None:
+            from tilbase.index.keeper import IndexKeeper
+
+            self._keeper = IndexKeeper(
+                self.store, self.index, location=self._index_location(), warnings=self.warnings
+            )
+        return self._keeper
+
+    def _index_location(self) -> str:
+        index_dir = self.config.index_dir
+        try:
+            return index_dir.relative_to(self.config.root).as_posix()
+        except ValueError:
+            return str(index_dir)
+
+    def _searcher(self) -> Searcher:
+        from tilbase.search import Searcher
+
+        return Searcher(self.store, self.keeper, self.scan, self.rescan, self.warnings)
+
+    def sync_index(self, *, changed: bool = False) -> bool:
+        """Bring the index up to date; False (and a warning) when it is busy or read-only."""
+        return self.keeper.sync(self.rescan, changed=changed)
 
     # -- reading ---------------------------------------------------------------
 
@@ -120,6 +166,11 @@ class KnowledgeBase:
     def get(self, id_or_prefix: str) -> Note:
         """The note with this id, or the one note whose id starts with it."""
         return self.store.resolve(self.notes(), id_or_prefix)
+
+    def show(self, id_or_prefix: str) -> tuple[Note, str]:
+        """The note with this id (or unique prefix) and its file's text."""
+        note = self.get(id_or_prefix)
+        return note, self.store.read_text(note)
 
     def log(
         self,
@@ -168,6 +219,14 @@ class KnowledgeBase:
         trash_path = self.store.trash(note)
         self.notes_changed()
         return RemovedNote(note, trash_path)
+
+    def edit(self, id_or_prefix: str, open_editor: EditorRunner) -> Note:
+        """Open a note's file in the editor, then re-read it (``til edit``)."""
+        note = self.get(id_or_prefix)
+        if note.path is None:
+            raise InvalidInput(f"note '{note.id}' has no file to edit")
+        open_editor(note.path, self.config.editor)
+        return self.after_edit(note)
 
     def after_edit(self, note: Note) -> Note:
         """Re-read a note after its file was edited outside tilbase."""
@@ -237,6 +296,83 @@ class KnowledgeBase:
         the next command that reads the index catches up.
         """
         self._scan = None
-        from tilbase.search import update_index_after_write
+        self.keeper.after_write(self.rescan)
 
-        update_index_after_write(self)
+    # -- searching -------------------------------------------------------------
+
+    def search(
+        self,
+        note_filter: NoteFilter,
+        *,
+        limit: int | None = 10,
+        sort: SortOrder = "relevance",
+    ) -> SearchResult:
+        """Find the notes matching ``note_filter``; see ``tilbase.search.Searcher.search``."""
+        return self._searcher().search(note_filter, limit=limit, sort=sort)
+
+    def search_notes(self, note_filter: NoteFilter) -> list[Note]:
+        """Every note matching ``note_filter``, best first (no limit, no snippets)."""
+        return self._searcher().search_notes(note_filter)
+
+    def search_ids(self, note_filter: NoteFilter) -> list[str]:
+        """The ids of every note matching ``note_filter``, best first (for ``til export``)."""
+        return [note.id for note in self.search_notes(note_filter)]
+
+    def related(self, id_or_prefix: str, *, limit: int = 10) -> SearchResult:
+        """The notes most like one note (more-like-this over titles and bodies)."""
+        if limit < 0:
+            raise InvalidInput(f"--limit must be 0 or more, not {limit}")
+        return self._searcher().related(self.get(id_or_prefix), limit=limit)
+
+    def reindex(self, progress: Callable[[int, int], None] | None = None) -> SyncReport:
+        """Rebuild the index from scratch (``til reindex``); the report counts what changed."""
+        return self.keeper.rebuild(self.rescan, progress)
+
+    # -- importing, tags, export -------------------------------------------------
+
+    def import_(
+        self,
+        sources: SourceSet,
+        options: ImportOptions,
+        progress: ProgressCallback | None = None,
+    ) -> ImportReport:
+        """Import notes from ``sources`` (``til import``); see ``tilbase.importer``."""
+        from tilbase.importer import import_sources
+
+        return import_sources(self, sources, options, progress)
+
+    def tag_add(self, id_or_prefix: str, tags: Iterable[str]) -> TagEdit:
+        """Add tags to a note's frontmatter."""
+        from tilbase.tags import add_tags
+
+        return add_tags(self, id_or_prefix, tags)
+
+    def tag_rm(self, id_or_prefix: str, tags: Iterable[str]) -> TagEdit:
+        """Remove tags from a note (frontmatter; inline hashtags are refused)."""
+        from tilbase.tags import remove_tags
+
+        return remove_tags(self, id_or_prefix, tags)
+
+    def tag_list(self, sort: str = "name") -> list[TagCount]:
+        """Every tag with how many notes use it."""
+        from tilbase.tags import count_tags
+
+        return count_tags(self.notes(), sort=sort)
+
+    def tag_rename(self, old: str, new: str, *, dry_run: bool = False) -> RenamePlan:
+        """Rename a tag (and its children) in every note."""
+        from tilbase.tags import rename_tag
+
+        return rename_tag(self, old, new, dry_run=dry_run)
+
+    def export(self, request: ExportRequest) -> ExportOutcome:
+        """Export the chosen notes (``til export``); see ``tilbase.export``."""
+        from tilbase.export import export_notes
+
+        return export_notes(self, request)
+
+    def export_selection(self, note_filter: NoteFilter) -> Sequence[Note]:
+        """The notes ``til export`` would write for ``note_filter``, newest first."""
+        from tilbase.export.select import select_notes
+
+        return select_notes(self, note_filter)

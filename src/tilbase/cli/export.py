@@ -67,7 +67,7 @@ def export(
     ] = False,
 ) -> None:
     """Export notes as Markdown that re-imports, a TIL repository, or JSON."""
-    from tilbase.export import ExportOptions, ExportRequest, export_notes
+    from tilbase.export import ExportOptions, ExportRequest
     from tilbase.render.export import print_export_outcome
 
     kb = open_kb(ctx)
@@ -81,7 +81,7 @@ def export(
         output=output,
         force=force,
     )
-    outcome = export_notes(kb, request)
+    outcome = kb.export(request)
     show_warnings(kb)
     print_export_outcome(outcome, format_name.value)
 

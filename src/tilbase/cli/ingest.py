@@ -42,7 +42,7 @@ def import_(
     ] = None,
 ) -> None:
     """Import notes: split files of dated entries into notes; safe to run again."""
-    from tilbase.importer import ImportOptions, collect_sources, import_sources
+    from tilbase.importer import ImportOptions, collect_sources
     from tilbase.parse import get_style
     from tilbase.render import print_json
     from tilbase.render.ingest import import_progress, print_import_summary
@@ -53,7 +53,7 @@ def import_(
     kb = open_kb(ctx)
     sources = collect_sources(paths, exclude=[kb.config.notes_dir, kb.config.state_dir])
     with import_progress(len(sources.files), enabled=not as_json) as progress:
-        report = import_sources(kb, sources, options, progress)
+        report = kb.import_(sources, options, progress)
     show_warnings(kb)
     if as_json:
         print_json(report.to_json())

@@ -110,12 +110,12 @@ def show(
     from tilbase.serialize import note_record
 
     kb = open_kb(ctx)
-    note = kb.get(note_id)
+    note, text = kb.show(note_id)
     show_warnings(kb)
     if as_json:
         print_json(note_record(note))
         return
-    print_note(note, kb.store.read_text(note))
+    print_note(note, text)
 
 
 def edit(
@@ -127,10 +127,7 @@ def edit(
     from tilbase.render import escape, info
 
     kb = open_kb(ctx)
-    note = kb.get(note_id)
-    assert note.path is not None
-    open_in_editor(note.path, kb.config.editor)
-    updated = kb.after_edit(note)
+    updated = kb.edit(note_id, open_in_editor)
     show_warnings(kb)
     info(f"Saved {escape(updated.id)}")
 

@@ -50,13 +50,12 @@ def search(
 ) -> None:
     """Find notes by words, tags, topic and dates; ranked, with highlighted snippets."""
     from tilbase.render.search import print_search_notes, print_search_result
-    from tilbase.search import search as run_search
 
     kb = open_kb(ctx)
     note_filter = note_filter_from_options(
         query, tags, topic, since, until, date_order=kb.config.date_order
     )
-    result = run_search(kb, note_filter, limit=limit, sort=sort.value)
+    result = kb.search(note_filter, limit=limit, sort=sort.value)
     show_warnings(kb)
     print_search_notes(result, limit=limit)
     print_search_result(result, as_json=as_json)
@@ -72,10 +71,9 @@ def related(
 ) -> None:
     """List the notes most like this one (by the words of its title and body)."""
     from tilbase.render.search import print_search_result
-    from tilbase.search import related as run_related
 
     kb = open_kb(ctx)
-    result = run_related(kb, note_id, limit=limit)
+    result = kb.related(note_id, limit=limit)
     show_warnings(kb)
     empty = "no related notes found" if limit else None
     print_search_result(result, as_json=as_json, empty=empty)
@@ -84,11 +82,10 @@ def related(
 def reindex(ctx: typer.Context) -> None:
     """Rebuild the search index from the notes (never needed for correctness)."""
     from tilbase.render.search import print_reindex_report, reindex_progress
-    from tilbase.search import reindex as run_reindex
 
     kb = open_kb(ctx)
     with reindex_progress() as progress:
-        report = run_reindex(kb, progress)
+        report = kb.reindex(progress)
     show_warnings(kb)
     print_reindex_report(report)
 

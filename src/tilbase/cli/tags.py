@@ -37,10 +37,9 @@ def add(
 ) -> None:
     """Add tags to a note's frontmatter (the rest of the file is left byte for byte)."""
     from tilbase.render.tags import print_tag_edit
-    from tilbase.tags import add_tags
 
     kb = open_kb(ctx)
-    edit = add_tags(kb, note_id, tags)
+    edit = kb.tag_add(note_id, tags)
     show_warnings(kb)
     print_tag_edit(edit, verb="add")
 
@@ -53,10 +52,9 @@ def rm(
 ) -> None:
     """Remove tags from a note's frontmatter (an inline #hashtag is refused, not deleted)."""
     from tilbase.render.tags import print_tag_edit
-    from tilbase.tags import remove_tags
 
     kb = open_kb(ctx)
-    edit = remove_tags(kb, note_id, tags)
+    edit = kb.tag_rm(note_id, tags)
     show_warnings(kb)
     print_tag_edit(edit, verb="rm")
 
@@ -71,10 +69,9 @@ def list_tags(
 ) -> None:
     """Every tag with its number of notes; a/b tags roll up into a."""
     from tilbase.render.tags import print_tag_list
-    from tilbase.tags import count_tags
 
     kb = open_kb(ctx)
-    counts = count_tags(kb.notes(), sort=sort.value)
+    counts = kb.tag_list(sort=sort.value)
     show_warnings(kb)
     print_tag_list(counts, as_json=as_json)
 
@@ -90,10 +87,9 @@ def rename(
 ) -> None:
     """Rename a tag and its children in every note, in frontmatter and inline #hashtags."""
     from tilbase.render.tags import print_rename
-    from tilbase.tags import rename_tag
 
     kb = open_kb(ctx)
-    plan = rename_tag(kb, old, new, dry_run=dry_run)
+    plan = kb.tag_rename(old, new, dry_run=dry_run)
     show_warnings(kb)
     print_rename(plan)
 

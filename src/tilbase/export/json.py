@@ -6,8 +6,8 @@ import json
 from collections.abc import Sequence
 
 from tilbase.export.base import ExportOptions, ExportResult
-from tilbase.kb import sort_newest_first
 from tilbase.model import Note
+from tilbase.ordering import sort_newest_first
 from tilbase.serialize import note_record
 
 __all__ = ["render_json"]

@@ -29,8 +29,8 @@ from dataclasses import dataclass, field
 
 from tilbase.export.anchors import document_anchors, unclosed_fence
 from tilbase.export.base import ExportOptions, ExportResult, GroupBy
-from tilbase.kb import sort_newest_first
 from tilbase.model import Note
+from tilbase.ordering import sort_newest_first
 
 __all__ = [
     "END_MARKER",

@@ -5,8 +5,8 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from tilbase.filters import NoteFilter
-from tilbase.kb import sort_newest_first
 from tilbase.model import Note
+from tilbase.ordering import sort_newest_first
 
 if TYPE_CHECKING:
     from tilbase.kb import KnowledgeBase
@@ -23,8 +23,6 @@ def select_notes(kb: KnowledgeBase, note_filter: NoteFilter) -> list[Note]:
     """
     notes = [note for note in kb.notes() if note_filter.matches_metadata(note)]
     if note_filter.query and note_filter.query.strip():
-        from tilbase.search import search_ids
-
-        wanted = set(search_ids(kb, note_filter))
+        wanted = set(kb.search_ids(note_filter))
         notes = [note for note in notes if note.id in wanted]
     return sort_newest_first(notes)

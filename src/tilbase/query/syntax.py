@@ -13,49 +13,26 @@ a few tilbase rules on top:
   field, an unbalanced quote or parenthesis, a date it cannot read) is searched
   as plain words instead, and ``ParsedQuery.fallback`` says why.
 
-This module also holds the index-side keys of tags and topics
-(``tag_keys``, ``topic_keys``), so filters and the index agree by construction.
+The index-side keys of tags and topics live in ``tilbase.query.keys``; the
+scoring queries in ``tilbase.query.scoring``.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
 from whoosh import query as wq
-from whoosh.analysis import Filter, RegexTokenizer
-from whoosh.matching import CoordMatcher, NullMatcher, UnionMatcher, WrappingMatcher
-from whoosh.qparser import MultifieldParser, MultifieldPlugin, OrGroup
+from whoosh.qparser import MultifieldParser, MultifieldPlugin
 from whoosh.qparser.dateparse import DateParserPlugin, English
-from whoosh.qparser.syntax import DisMaxGroup
 from whoosh.util.times import adatetime
 
 from tilbase.filters import NoteFilter
 from tilbase.model import normalize_tag
+from tilbase.query.scoring import AnyWordsGroup, BestFieldGroup
 
-__all__ = [
-    "DEFAULT_FIELDS",
-    "FIELD_BOOSTS",
-    "KEY_SEPARATOR",
-    "USER_FIELDS",
-    "BestField",
-    "ParsedQuery",
-    "QueryWord",
-    "Unpruned",
-    "filter_query",
-    "find_problem",
-    "parse_query",
-    "plain_words",
-    "query_words",
-    "tag_analyzer",
-    "tag_keys",
-    "topic_keys",
-]
-
-#: Field names a person may type, mapped to the index's field names.
 USER_FIELDS: dict[str, str] = {
     "title": "title",
     "body": "body",
@@ -64,17 +41,8 @@ USER_FIELDS: dict[str, str] = {
     "topic": "topic",
     "date": "date",
 }
-#: Fields searched by words typed without a field name.
 DEFAULT_FIELDS: tuple[str, ...] = ("title", "body", "topic", "tags")
-#: Query-time weights of the default fields (tuned on benchmarks/judged_queries.yaml).
 FIELD_BOOSTS: dict[str, float] = {"title": 2.0, "topic": 1.5, "tags": 1.5, "body": 1.0}
-#: How much a note gains for matching more of the free words (Whoosh's OrGroup factor).
-COORDINATION = 0.9
-#: How much the other fields matching a word add to its best field (0: nothing, 1: all).
-FIELD_TIEBREAK = 0.1
-#: Separates the keys of a multi-valued keyword field; it cannot occur in a tag or topic.
-KEY_SEPARATOR = "\x1f"
-
 _TEXT_FIELDS = frozenset({"title", "body", "topic"})
 _FIELD_PREFIX = re.compile(r"(?<![\w.])([A-Za-z_][\w]*):")
 _HASHTAG = re.compile(r"(?<![\w#])#(?=\w)")
@@ -82,59 +50,6 @@ _WORD = re.compile(r"\w+")
 _TAG_SPLIT = re.compile(r"[\s:()\"\[\]{}^~*]+")
 _OPERATORS = frozenset({"AND", "OR", "NOT", "ANDNOT", "ANDMAYBE", "REQUIRE"})
 _ISO_DATE = re.compile(r"(\d{4})(?:-(\d{1,2})(?:-(\d{1,2}))?)?")
-
-
-# -- keys shared by the index and the filters ------------------------------------
-
-
-def tag_keys(tags: Iterable[str]) -> list[str]:
-    """Every tag and each of its ancestors: ``lang/python`` -> ``lang``, ``lang/python``."""
-    keys: dict[str, None] = {}
-    for tag in tags:
-        parts = normalize_tag(tag).split("/")
-        for depth in range(1, len(parts) + 1):
-            if parts[depth - 1]:
-                keys.setdefault("/".join(parts[:depth]), None)
-    return list(keys)
-
-
-def topic_keys(topic: str | None) -> list[str]:
-    """A topic and its ancestors, case-folded: ``Vision Model/Pretraining`` -> 2 keys.
-
-    Matches ``tilbase.filters.topic_matches``: a filter value ``v`` matches
-    when ``v.strip().strip("/").casefold()`` is one of these keys.
-    """
-    if not topic:
-        return []
-    folded = topic.casefold()
-    keys = [folded[:i] for i, char in enumerate(folded) if char == "/" and i > 0]
-    keys.append(folded)
-    return list(dict.fromkeys(k for k in keys if k))
-
-
-class _NormalizeTags(Filter):  # type: ignore[misc]  # Whoosh is untyped
-    """Turns each token into a normalised tag (``#Machine_Learning`` -> ``machine-learning``)."""
-
-    def __eq__(self, other: object) -> bool:
-        return isinstance(other, _NormalizeTags)
-
-    def __hash__(self) -> int:
-        return hash(type(self))
-
-    def __call__(self, tokens: Iterator[Any]) -> Iterator[Any]:
-        for token in tokens:
-            text = normalize_tag(token.text)
-            if text:
-                token.text = text
-                yield token
-
-
-def tag_analyzer() -> Any:
-    """The analyser of the ``tags`` field: keys separated by ``KEY_SEPARATOR``, normalised."""
-    return RegexTokenizer(f"[^{KEY_SEPARATOR}]+") | _NormalizeTags()
-
-
-# -- filters -----------------------------------------------------------------------
 
 
 def filter_query(note_filter: NoteFilter) -> wq.Query | None:
@@ -263,204 +178,15 @@ def plain_words(text: str) -> str:
     return " ".join(w.lower() if w in _OPERATORS else w for w in words)
 
 
-# -- matchers that score every match ---------------------------------------------
-#
-# Whoosh's collector calls ``replace(minscore)`` on the matcher tree every ten
-# matches, even with ``optimize=False``, once it holds ``limit`` hits. A
-# ``UnionMatcher`` then turns itself into additive ``AndMaybe`` or
-# ``Intersection`` matchers that skip documents the sum of its sides' maximum
-# scores says cannot reach the top N. The matchers below do not add their
-# sides up, so that swap changed both the scores and which notes were
-# counted: the ranking and the total depended on ``--limit``. They replace
-# only finished sub-matchers, never prune by quality, and never take part in
-# Whoosh's block-quality skipping.
-
-
-def _unpruned_union(matcher: Any) -> Any:
-    """``replace()`` for a union that must keep its class: drop finished sides only."""
-    a, b = matcher.a, matcher.b
-    a_active, b_active = a.is_active(), b.is_active()
-    if not (a_active or b_active):
-        return NullMatcher()
-    # A lone side scores exactly what the union would give it.
-    if not a_active:
-        return b.replace(0)
-    if not b_active:
-        return a.replace(0)
-    new_a, new_b = a.replace(0), b.replace(0)
-    if new_a is not a or new_b is not b:
-        return matcher.__class__(new_a, new_b)
-    matcher._id = None
-    return matcher
-
-
-class _BestFieldMatcher(UnionMatcher):  # type: ignore[misc]  # Whoosh is untyped
-    """Matches a document when any field does; scores the best field plus a little of the rest.
-
-    Whoosh's own ``DisjunctionMaxMatcher`` takes the max of both sides even
-    when they sit on different documents, so it cannot be used as it is.
-    """
-
-    def replace(self, minquality: float = 0) -> Any:
-        """Drop finished fields; never prune by quality (see the comment above)."""
-        return _unpruned_union(self)
-
-    def supports_block_quality(self) -> bool:
-        """Never: block-quality skipping assumes scores that add up."""
-        return False
-
-    def score(self) -> float:
-        a, b = self.a, self.b
-        if not a.is_active():
-            return float(b.score())
-        if not b.is_active():
-            return float(a.score())
-        if a.id() != b.id():
-            return float(a.score() if a.id() < b.id() else b.score())
-        first, second = a.score(), b.score()
-        return float(max(first, second) + FIELD_TIEBREAK * min(first, second))
-
-
-class BestField(wq.DisjunctionMax):  # type: ignore[misc]  # Whoosh is untyped
-    """One word searched in several fields, scored by its best field.
-
-    Summing the fields instead would count a common word up to four times
-    when it is in a note's title, topic, tags and body.
-    """
-
-    def _matcher(self, subs: Any, searcher: Any, context: Any) -> Any:
-        return self._tree_matcher(subs, _BestFieldMatcher, searcher, context, None)
-
-
-class _BestFieldGroup(DisMaxGroup):  # type: ignore[misc]  # Whoosh is untyped
-    qclass = BestField
-
-
-class _WordsMatcher(UnionMatcher):  # type: ignore[misc]  # Whoosh is untyped
-    """The union of the free words' matchers (one child subtree per word)."""
-
-    def replace(self, minquality: float = 0) -> Any:
-        """Drop finished words; never prune by quality (the coordination bonus is not a sum)."""
-        return _unpruned_union(self)
-
-    def supports_block_quality(self) -> bool:
-        """Never: the score above this matcher is multiplied by a per-document bonus."""
-        return False
-
-
-def _words_at(matcher: Any, docnum: int) -> int:
-    """How many distinct words of a ``_WordsMatcher`` tree match the document ``docnum``."""
-    if isinstance(matcher, _WordsMatcher):
-        return sum(
-            _words_at(child, docnum)
-            for child in (matcher.a, matcher.b)
-            if child.is_active() and child.id() == docnum
-        )
-    return 1
-
-
-def _word_count(matcher: Any) -> int:
-    if isinstance(matcher, _WordsMatcher):
-        return _word_count(matcher.a) + _word_count(matcher.b)
-    return 1
-
-
-class _WordCoordMatcher(CoordMatcher):  # type: ignore[misc]  # Whoosh is untyped
-    """A coordination bonus that counts distinct words and multiplies the score.
-
-    Whoosh counts a word found in a title and a body as two matches, which
-    rewards the same word twice instead of a note that has more of the words;
-    it also walks every term of the tree for each document, where this looks
-    at one node per word. Its bonus (SQR) is added to the score, so with three
-    words a lone common word in a title still beat a note holding all three in
-    its body; here a note with all ``n`` words scores ``1 + scale`` times what
-    its words alone give, one with ``m`` of them ``1 + scale * (m-1)/(n-1)``.
-    """
-
-    def __init__(self, child: Any, scale: float = 1.0, words: int | None = None) -> None:
-        super().__init__(child, scale=scale)
-        self._termcount = _word_count(child) if words is None else words
-
-    def _replacement(self, newchild: Any) -> Any:
-        # Keep the query's word count when Whoosh prunes finished sub-matchers.
-        return self.__class__(newchild, scale=self._scale, words=self._termcount)
-
-    def replace(self, minquality: float = 0) -> Any:
-        """Replace finished sub-matchers only: ``minquality`` is on the scale of the bonus."""
-        child = self.child.replace(0)
-        return self if child is self.child else self._replacement(child)
-
-    def supports_block_quality(self) -> bool:
-        """Never: the bonus depends on each document's words."""
-        return False
-
-    def _sqr(self, score: float, matching: int) -> float:
-        words = self._termcount
-        if words <= 1:
-            return score
-        return float(score * (1 + self._scale * (matching - 1) / (words - 1)))
-
-    def score(self) -> float:
-        child = self.child
-        return float(self._sqr(child.score(), _words_at(child, child.id())))
-
-
-class AnyWords(wq.Or):  # type: ignore[misc]  # Whoosh is untyped
-    """Free words OR-ed, with a bonus for documents that match more distinct words."""
-
-    def _matcher(self, subs: Any, searcher: Any, context: Any) -> Any:
-        reader = searcher.reader()
-        matcher = self._tree_matcher(
-            subs, _WordsMatcher, searcher, context, lambda q: q.estimate_size(reader)
-        )
-        if self.scale and _word_count(matcher) > 1:
-            matcher = _WordCoordMatcher(matcher, scale=self.scale)
-        return matcher
-
-
-class _AnyWordsGroup(OrGroup):  # type: ignore[misc]  # Whoosh is untyped
-    qclass = AnyWords
-
-    def __init__(self, nodes: Any = None, **kwargs: Any) -> None:
-        kwargs["scale"] = COORDINATION
-        super().__init__(nodes=nodes, **kwargs)
-
-
-class _UnprunedMatcher(WrappingMatcher):  # type: ignore[misc]  # Whoosh is untyped
-    """Passes the collector's ``replace(minscore)`` down as ``replace(0)``."""
-
-    def replace(self, minquality: float = 0) -> Any:
-        """Replace finished sub-matchers only, so every match is scored and counted."""
-        child = self.child.replace(0)
-        return self if child is self.child else self._replacement(child)
-
-    def supports_block_quality(self) -> bool:
-        """Never: skipping blocks would leave matches uncounted."""
-        return False
-
-
-class Unpruned(wq.WrappingQuery):  # type: ignore[misc]  # Whoosh is untyped
-    """Runs ``child`` so that every match is scored and counted, whatever the limit.
-
-    Even Whoosh's own matchers (``a AND b``, ``a NOT b``) skip documents that
-    cannot make the top N once the collector is full, so the number of matches
-    it reports would depend on the limit.
-    """
-
-    def matcher(self, searcher: Any, context: Any = None) -> Any:
-        """The child's matcher, shielded from quality pruning."""
-        return _UnprunedMatcher(self.child.matcher(searcher, context))
-
-
 def _parser(schema: Any, now: dt.datetime, date_errors: list[str]) -> MultifieldParser:
     parser = MultifieldParser(
         list(DEFAULT_FIELDS),
         schema,
         fieldboosts=FIELD_BOOSTS,
-        group=_AnyWordsGroup,
+        group=AnyWordsGroup,
     )
     parser.replace_plugin(
-        MultifieldPlugin(list(DEFAULT_FIELDS), fieldboosts=FIELD_BOOSTS, group=_BestFieldGroup)
+        MultifieldPlugin(list(DEFAULT_FIELDS), fieldboosts=FIELD_BOOSTS, group=BestFieldGroup)
     )
     parser.add_plugin(
         DateParserPlugin(basedate=now, dateparser=_IsoFirstDates(), callback=date_errors.append)

@@ -17,30 +17,20 @@ naming it.
 from __future__ import annotations
 
 import contextlib
-import datetime as dt
-import errno
-import json
-import os
-import shutil
-import stat
-import sys
-import tempfile
-from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass, field
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
 from tilbase import writelock
 from tilbase.config import Config
 from tilbase.errors import (
-    AmbiguousId,
     InvalidInput,
     NoteExists,
     NoteNotFound,
     NoteUnreadable,
     WriteFailed,
 )
-from tilbase.model import Note, Source, is_safe_id, make_id, unique_id
+from tilbase.model import Note, is_safe_id, make_id, unique_id
 from tilbase.notefile import (
     load_yaml_mapping,
     read_note,
@@ -48,164 +38,16 @@ from tilbase.notefile import (
     set_frontmatter_key,
     split_frontmatter,
 )
+from tilbase.serialize import note_from_json, note_to_json
+from tilbase.store.atomic import atomic_write, fsync_dir
+from tilbase.store.ids import dedupe_ids, resolve_id
+from tilbase.store.scancache import ScanCache, ScanResult
+from tilbase.store.trash import move_to_trash
+from tilbase.store.walk import FileStat, note_file_stats, reason
 from tilbase.text import DecodedText, decode_bytes
 
-__all__ = ["NOTE_SUFFIXES", "FileStat", "NoteStore", "ScanResult", "atomic_write"]
-
-NOTE_SUFFIXES = (".md",)
-CATALOG_VERSION = 4  # 4: integer dates and frontmatter ids are read more strictly
 WRITE_LOCK_NAME = "write.lock"
 _BOM = "\ufeff"
-_AMBIGUOUS_SHOWN = 5
-
-
-@dataclass(frozen=True)
-class FileStat:
-    """What the store knows of a note file without reading it."""
-
-    size: int
-    mtime_ns: int
-
-
-@dataclass
-class ScanResult:
-    """Every note in the KB, in path order, with the files' stats and any warnings.
-
-    ``entries`` keeps, per file, its catalog entry and the note as read (before
-    duplicate ids were made unique), so the next scan in the same process can
-    reuse them instead of decoding the catalog again.
-    """
-
-    notes: list[Note]
-    stats: dict[str, FileStat]
-    warnings: list[str] = field(default_factory=list)
-    entries: dict[str, tuple[list[Any], Note]] = field(default_factory=dict, repr=False)
-
-    def by_path(self) -> dict[str, Note]:
-        """Notes keyed by their path relative to the notes folder (POSIX separators)."""
-        return dict(zip(self.stats, self.notes, strict=True))
-
-
-def atomic_write(
-    path: Path, text: str, *, overwrite: bool, sync_folder: Callable[[Path], None] | None = None
-) -> None:
-    """Write ``text`` to ``path`` atomically.
-
-    With ``overwrite=False`` an existing file is never replaced: ``NoteExists``
-    is raised and nothing changes. Line endings in ``text`` are written as they are.
-    The file's data is always synced before it takes its name; the folder
-    entry is synced at once, or handed to ``sync_folder`` to be synced later
-    (once for many files, see ``NoteStore.batch``).
-    A replaced file keeps its permission bits; a new file gets ``0o666``
-    less the umask, like any file a program creates. OS errors are raised
-    as they are (``NoteStore`` turns them into ``WriteFailed``).
-    """
-    path.parent.mkdir(parents=True, exist_ok=True)
-    mode = _mode_for(path)
-    fd, tmp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    tmp = Path(tmp_name)
-    try:
-        if sys.platform != "win32":
-            os.fchmod(fd, mode)
-        with os.fdopen(fd, "w", encoding="utf-8", newline="") as handle:
-            handle.write(text)
-            handle.flush()
-            os.fsync(handle.fileno())
-        if overwrite:
-            os.replace(tmp, path)
-        else:
-            _link_new(tmp, path)
-    except BaseException:
-        with contextlib.suppress(FileNotFoundError):
-            tmp.unlink()
-        raise
-    (sync_folder or _fsync_dir)(path.parent)
-
-
-def _mode_for(path: Path) -> int:
-    """The permission bits a write to ``path`` should leave: the old file's, else the default."""
-    try:
-        return stat.S_IMODE(os.stat(path).st_mode)
-    except OSError:
-        return 0o666 & ~_umask()
-
-
-_UMASK: int | None = None
-
-
-def _umask() -> int:
-    # Python can only read the umask by setting it, so it is read once and restored at once.
-    global _UMASK
-    if _UMASK is None:
-        _UMASK = os.umask(0o022)
-        os.umask(_UMASK)
-    return _UMASK
-
-
-def _link_new(tmp: Path, path: Path) -> None:
-    """Give ``tmp`` the name ``path`` only if that name is free, then drop ``tmp``."""
-    try:
-        os.link(tmp, path)
-    except FileExistsError:
-        raise NoteExists(f"{path}: already exists; nothing was overwritten") from None
-    except OSError as exc:
-        if exc.errno not in (errno.EPERM, errno.ENOTSUP, errno.EXDEV, errno.EMLINK):
-            raise
-        # A file system without hard links: check, then rename (a small race, no data loss).
-        if path.exists():
-            raise NoteExists(f"{path}: already exists; nothing was overwritten") from None
-        os.replace(tmp, path)
-        return
-    tmp.unlink()
-
-
-def _fsync_dir(folder: Path) -> None:
-    if os.name != "posix":
-        return
-    try:
-        fd = os.open(folder, os.O_RDONLY)
-    except OSError:
-        return
-    try:
-        os.fsync(fd)
-    except OSError:
-        pass
-    finally:
-        os.close(fd)
-
-
-def _note_to_json(note: Note) -> dict[str, Any]:
-    return {
-        "id": note.id,
-        "title": note.title,
-        "date": note.date.isoformat() if note.date else None,
-        "topic": note.topic,
-        "tags": list(note.tags),
-        "body": note.body,
-        "source": None
-        if note.source is None
-        else [
-            note.source.path,
-            note.source.line,
-            note.source.key,
-            note.source.digest,
-            note.source.root,
-        ],
-    }
-
-
-def _note_from_json(data: dict[str, Any], path: Path) -> Note:
-    source = data.get("source")
-    return Note(
-        id=data["id"],
-        title=data["title"],
-        date=dt.date.fromisoformat(data["date"]) if data.get("date") else None,
-        topic=data.get("topic"),
-        tags=tuple(data.get("tags", ())),
-        body=data.get("body", ""),
-        source=Source(*source) if source else None,
-        path=path,
-    )
 
 
 class NoteStore:
@@ -215,6 +57,7 @@ class NoteStore:
         self.config = config
         self.notes_dir = config.notes_dir
         self.catalog_path = config.state_dir / "catalog.json"
+        self.cache = ScanCache(self.catalog_path, self.notes_dir)
         self.lock_path = config.state_dir / WRITE_LOCK_NAME
         self.lock_timeout = writelock.DEFAULT_TIMEOUT if lock_timeout is None else lock_timeout
         self._unsynced_folders: set[Path] | None = None
@@ -265,7 +108,7 @@ class NoteStore:
             if outer:
                 folders, self._unsynced_folders = self._unsynced_folders or set(), None
                 for folder in folders:
-                    _fsync_dir(folder)
+                    fsync_dir(folder)
 
     def _write(self, path: Path, text: str, *, overwrite: bool) -> None:
         pending = self._unsynced_folders
@@ -296,34 +139,7 @@ class NoteStore:
         return self._walk(None)
 
     def _walk(self, warnings: list[str] | None) -> dict[str, FileStat]:
-        stats: dict[str, FileStat] = {}
-        if not self.notes_dir.is_dir():
-            return stats
-        stack = [(str(self.notes_dir), "")]
-        while stack:
-            folder, prefix = stack.pop()
-            try:
-                entries = list(os.scandir(folder))
-            except OSError as exc:
-                if warnings is not None and prefix:
-                    warnings.append(f"{prefix}: cannot list this folder ({_reason(exc)}); skipped")
-                continue
-            for entry in entries:
-                if entry.name.startswith("."):
-                    continue
-                try:
-                    if entry.is_dir(follow_symlinks=False):
-                        stack.append((entry.path, f"{prefix}{entry.name}/"))
-                        continue
-                    if not entry.name.endswith(NOTE_SUFFIXES) or not entry.is_file():
-                        continue
-                    info = entry.stat()
-                except OSError as exc:
-                    if warnings is not None:
-                        warnings.append(f"{prefix}{entry.name}:1: cannot read ({_reason(exc)})")
-                    continue
-                stats[prefix + entry.name] = FileStat(info.st_size, info.st_mtime_ns)
-        return stats
+        return note_file_stats(self.notes_dir, warnings)
 
     def read_file(self, path: Path) -> tuple[Note, list[str]]:
         """Read one note file (which may be hand-written); never raises for bad content.
@@ -354,7 +170,7 @@ class NoteStore:
         cached: dict[str, Any] = (
             {rel: entry for rel, (entry, _note) in known.items()}
             if known is not None
-            else self._load_catalog()
+            else self.cache.load()
         )
         entries: dict[str, tuple[list[Any], Note]] = {}
         notes: list[Note] = []
@@ -372,52 +188,30 @@ class NoteStore:
             entry = cached.get(rel)
             if entry is not None and entry[0] == file_stat.size and entry[1] == file_stat.mtime_ns:
                 reused = known.get(rel) if known is not None else None
-                note = reused[1] if reused is not None else _note_from_json(entry[2], path)
+                note = reused[1] if reused is not None else note_from_json(entry[2], path)
             else:
                 try:
                     data = path.read_bytes()
                 except FileNotFoundError:  # removed since the walk
                     continue
                 except OSError as exc:
-                    warnings.append(f"{rel}:1: cannot read ({_reason(exc)})")
+                    warnings.append(f"{rel}:1: cannot read ({reason(exc)})")
                     continue
                 note, file_warnings = self._parse(data, rel, path)
-                entry = [file_stat.size, file_stat.mtime_ns, _note_to_json(note), file_warnings]
+                entry = [file_stat.size, file_stat.mtime_ns, note_to_json(note), file_warnings]
                 changed = True
             entries[rel] = (entry, note)
             notes.append(note)
             stats[rel] = file_stat
             warnings.extend(entry[3])
         if changed or entries.keys() != cached.keys():
-            self._save_catalog({rel: entry for rel, (entry, _note) in entries.items()})
-        notes, duplicate_warnings = _dedupe_ids(notes, list(stats))
+            self.cache.save({rel: entry for rel, (entry, _note) in entries.items()})
+        notes, duplicate_warnings = dedupe_ids(notes, list(stats))
         return ScanResult(notes, stats, warnings + duplicate_warnings, entries)
 
     def resolve(self, notes: Iterable[Note], id_or_prefix: str) -> Note:
         """Find the note whose id is ``id_or_prefix``, or the only one it is a prefix of."""
-        wanted = id_or_prefix.strip().casefold()
-        if not wanted:
-            raise NoteNotFound("an empty id matches no note")
-        matches = []
-        for note in notes:
-            folded = note.id.casefold()
-            if folded == wanted:
-                return note
-            if folded.startswith(wanted):
-                matches.append(note)
-        if not matches:
-            raise NoteNotFound(
-                f"no note has id '{id_or_prefix}' or an id starting with it",
-                "`til log` lists ids; `til search` finds notes by content",
-            )
-        if len(matches) > 1:
-            shown = ", ".join(n.id for n in matches[:_AMBIGUOUS_SHOWN])
-            more = ", ..." if len(matches) > _AMBIGUOUS_SHOWN else ""
-            raise AmbiguousId(
-                f"'{id_or_prefix}' matches {len(matches)} notes: {shown}{more}",
-                "type more of the id",
-            )
-        return matches[0]
+        return resolve_id(notes, id_or_prefix)
 
     # -- writing ---------------------------------------------------------------
 
@@ -542,19 +336,7 @@ class NoteStore:
         """Move a note's file into ``.tilbase/trash/``, keeping its relative path."""
         path = self._path_of(note)
         with self.write_lock():
-            if not path.exists() and not path.is_symlink():
-                raise NoteNotFound(f"{self.relpath(path)}: the file is gone; nothing was removed")
-            target = self.config.trash_dir / self.relpath(path)
-            if target.exists():
-                stamp = dt.datetime.now().strftime("%Y%m%dT%H%M%S%f")
-                target = target.with_name(f"{target.stem}.{stamp}{target.suffix}")
-            try:
-                target.parent.mkdir(parents=True, exist_ok=True)
-                shutil.move(str(path), str(target))
-            except OSError as exc:
-                shown = f"{self.shown(path)} to {self.shown(target)}"
-                raise WriteFailed.from_os_error(shown, exc, action="move") from None
-        return target
+            return move_to_trash(path, self.notes_dir, self.config.trash_dir, self.shown)
 
     # -- paths -----------------------------------------------------------------
 
@@ -590,7 +372,7 @@ class NoteStore:
                 f"{self.relpath(path)}: the file is gone (removed since it was listed?)"
             ) from None
         except OSError as exc:
-            raise NoteUnreadable(f"{self.relpath(path)}: cannot read ({_reason(exc)})") from None
+            raise NoteUnreadable(f"{self.relpath(path)}: cannot read ({reason(exc)})") from None
 
     def _decode(self, path: Path) -> DecodedText:
         decoded = decode_bytes(self._read_bytes(path))
@@ -611,60 +393,9 @@ class NoteStore:
             )
         return decoded
 
-    def _load_catalog(self) -> dict[str, Any]:
-        try:
-            data = json.loads(self.catalog_path.read_text(encoding="utf-8"))
-        except (OSError, ValueError):
-            return {}
-        if (
-            not isinstance(data, dict)
-            or data.get("version") != CATALOG_VERSION
-            or data.get("notes_dir") != str(self.notes_dir)
-            or not isinstance(data.get("files"), dict)
-        ):
-            return {}
-        files: dict[str, Any] = data["files"]
-        return files
-
-    def _save_catalog(self, files: dict[str, Any]) -> None:
-        payload = {"version": CATALOG_VERSION, "notes_dir": str(self.notes_dir), "files": files}
-        # A cache: if it cannot be written (read-only KB, full disk) the next run reparses.
-        with contextlib.suppress(OSError):
-            atomic_write(
-                self.catalog_path,
-                json.dumps(payload, ensure_ascii=False, separators=(",", ":")),
-                overwrite=True,
-            )
-
 
 _CANONICAL_KEYS = frozenset({"id", "title", "date", "topic", "tags", "source"})
 
 
-def _reason(exc: OSError) -> str:
-    return exc.strerror or str(exc) or type(exc).__name__
-
-
 def _bom_of(decoded: DecodedText) -> str:
     return _BOM if decoded.has_bom else ""
-
-
-def _dedupe_ids(notes: list[Note], rel_paths: list[str]) -> tuple[list[Note], list[str]]:
-    """Give a note whose id another file already uses (earlier in path order) a unique id."""
-    seen: set[str] = set()
-    owner: dict[str, str] = {}
-    result: list[Note] = []
-    warnings: list[str] = []
-    for note, rel in zip(notes, rel_paths, strict=True):
-        folded = note.id.casefold()
-        if folded in seen:
-            new_id = unique_id(note.id, seen)
-            warnings.append(
-                f"{rel}:1: id '{note.id}' is also used by {owner[folded]}; "
-                f"using '{new_id}' for this file until one of them is changed"
-            )
-            note = note.with_changes(id=new_id)
-            folded = new_id.casefold()
-        seen.add(folded)
-        owner[folded] = rel
-        result.append(note)
-    return result, warnings

@@ -1,0 +1,101 @@
+"""Did-you-mean: close words from the index for query words no note has."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from tilbase.query.syntax import (
+    ParsedQuery,
+    query_words,
+)
+
+
+def suggest(parsed: ParsedQuery, reader: Any, *, found_nothing: bool) -> str | None:
+    """The query text with unknown words replaced by close words from the index.
+
+    A word is unknown when neither its stem nor the word itself is in any
+    note. Suggestions are real words from the notes; when the query found
+    something, only the kinds of slip people make (a missing, extra or swapped
+    letter, a neighbouring key) are suggested, so "slow" does not become "show".
+    """
+    replacements: list[tuple[int, int, str]] = []
+    for word in query_words(parsed):
+        lowered = word.original.lower()
+        if len(lowered) < 3 or not lowered.isalpha():
+            continue
+        if any(reader.doc_frequency(name, word.analysed) for name in ("title", "body", "topic")):
+            continue
+        if reader.doc_frequency("spell", lowered):
+            continue
+        best = _closest_word(reader, lowered, lenient=found_nothing)
+        if best is not None:
+            replacements.append((word.start, word.end, best))
+    if not replacements:
+        return None
+    text = parsed.text
+    for start, end, best in reversed(replacements):
+        text = text[:start] + best + text[end:]
+    return text
+
+
+def _closest_word(reader: Any, word: str, *, lenient: bool) -> str | None:
+    """The most frequent indexed word one slip away, or None.
+
+    ``lenient`` (the query found nothing): any one edit, and any two for words
+    of six letters or more.
+    """
+    long_word = lenient and len(word) >= 6
+    # People rarely get the first letter wrong: unless the query found nothing, keep it.
+    # Whoosh counts a swap of two letters as two edits, so distance 2 is always looked at.
+    for maxdist, prefix in ((1, 0 if lenient else 1), (2, 1)):
+        candidates: set[str] = set()
+        for leaf, _offset in reader.leaf_readers():
+            candidates.update(leaf.terms_within("spell", word, maxdist, prefix=prefix))
+        candidates.discard(word)
+        good = {
+            c
+            for c in candidates
+            if is_plausible_typo(word, c, lenient=lenient) or (maxdist == 2 and long_word)
+        }
+        if good:
+            return max(sorted(good), key=lambda c: reader.doc_frequency("spell", c))
+    return None
+
+
+_KEYBOARD_ROWS = ("qwertyuiop", "asdfghjkl", "zxcvbnm")
+_KEY_PLACES = {
+    key: (row, col + row / 2)
+    for row, keys in enumerate(_KEYBOARD_ROWS)
+    for col, key in enumerate(keys)
+}
+
+
+def _neighbouring_keys(a: str, b: str) -> bool:
+    if a not in _KEY_PLACES or b not in _KEY_PLACES:
+        return False
+    (row_a, x_a), (row_b, x_b) = _KEY_PLACES[a], _KEY_PLACES[b]
+    return abs(row_a - row_b) <= 1 and abs(x_a - x_b) <= 1
+
+
+def is_plausible_typo(typed: str, word: str, *, lenient: bool = False) -> bool:
+    """True when ``typed`` is ``word`` with one slip of the fingers.
+
+    A letter left out or typed twice, two letters swapped, or (``lenient``,
+    or on a neighbouring key) one letter replaced by another.
+    """
+    if abs(len(typed) - len(word)) == 1:
+        shorter, longer = sorted((typed, word), key=len)
+        return any(longer[:i] + longer[i + 1 :] == shorter for i in range(len(longer)))
+    if len(typed) != len(word):
+        return False
+    diffs = [i for i, (a, b) in enumerate(zip(typed, word, strict=True)) if a != b]
+    if len(diffs) == 2:
+        i, j = diffs
+        return j == i + 1 and typed[i] == word[j] and typed[j] == word[i]
+    if len(diffs) == 1:
+        i = diffs[0]
+        return lenient or _neighbouring_keys(typed[i], word[i])
+    return False
+
+
+# -- highlighting ------------------------------------------------------------------
