@@ -12,14 +12,13 @@ from hypothesis import strategies as st
 from tilbase.dates import InvalidDate
 from tilbase.model import Note, Source
 from tilbase.notefile import (
-    coerce_date,
-    date_from_path,
     load_yaml_mapping,
     read_note,
     render_note,
     set_frontmatter_key,
     split_frontmatter,
 )
+from tilbase.notemeta import coerce_date, date_from_path
 
 CANONICAL = """---
 id: 2023-02-14-how-to-enable-lifelong-learning
@@ -240,10 +239,20 @@ def test_integer_frontmatter_dates_invented_1970_dates(
         assert coerce_date(value) == expected
 
 
-def test_integer_year_date_is_a_warning_and_no_date() -> None:
+def test_integer_year_date_is_a_warning_and_the_file_name_date() -> None:
+    # Decided in issue 8: a frontmatter date that is not a day falls back to the file
+    # name's date, as ``til import`` always did (it was undated in the KB before).
     result = read_note("---\ndate: 2023\n---\nx\n", "2024-01-01.md")
-    assert result.note.date is None  # not 1970, and not the file name's date either
-    assert result.warnings == ["2024-01-01.md:1: '2023' is not a date; the note is kept undated"]
+    assert result.note.date == dt.date(2024, 1, 1)  # not 1970
+    assert result.warnings == [
+        "2024-01-01.md:1: date: '2023' is not a date; using 2024-01-01 from the file name"
+    ]
+
+
+def test_integer_year_date_without_a_name_date_is_undated() -> None:
+    result = read_note("---\ndate: 2023\n---\nx\n", "notes/x.md")
+    assert result.note.date is None
+    assert result.warnings == ["notes/x.md:1: date: '2023' is not a date; the note is kept undated"]
 
 
 @pytest.mark.parametrize(

@@ -296,6 +296,8 @@ class KnowledgeBase:
         the next command that reads the index catches up.
         """
         self._scan = None
+        self.warnings.extend(self.store.notices)
+        self.store.notices.clear()
         self.keeper.after_write(self.rescan)
 
     # -- searching -------------------------------------------------------------

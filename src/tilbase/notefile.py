@@ -16,26 +16,44 @@ trailing white space and the body must survive byte for byte.
 
 from __future__ import annotations
 
-import datetime as dt
-import re
-import unicodedata
 from dataclasses import dataclass, field
 from pathlib import PurePosixPath
 from typing import Any
 
 import yaml
 
-from tilbase.dates import DateOrder, InvalidDate, match_date_prefix
-from tilbase.hashtags import hashtag_tags
-from tilbase.model import Note, Source, normalize_tags, slugify
+from tilbase.dates import DateOrder
+from tilbase.frontmatter_split import YAML_OPEN as _OPEN
+from tilbase.frontmatter_split import (
+    FrontmatterSplit,
+    load_yaml_mapping,
+    split_frontmatter,
+)
+from tilbase.frontmatter_split import YamlLoader as _Loader
+from tilbase.frontmatter_split import yaml_problem as _yaml_problem
+from tilbase.model import Note, slugify
+from tilbase.notemeta import (
+    TOPIC_KEYS,
+    coerce_source,
+    coerce_topic,
+    date_from_path,
+    frontmatter_date,
+    frontmatter_tags,
+    id_problem,
+    metadata_value,
+    note_tags,
+)
 from tilbase.text import clean_title, derive_title
 
+# The codec's low level lives in frontmatter_split; its names are re-exported here.
 __all__ = [
     "FrontmatterSplit",
     "NoteRead",
     "date_from_path",
     "frontmatter_tags",
     "id_problem",
+    "load_frontmatter",
+    "load_yaml_mapping",
     "note_tags",
     "read_note",
     "render_note",
@@ -43,46 +61,7 @@ __all__ = [
     "split_frontmatter",
 ]
 
-_BaseLoader: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-
-
-class _Loader(_BaseLoader):  # type: ignore[valid-type,misc]
-    """The safe (C) loader, except that timestamps stay strings.
-
-    PyYAML turns ``date: 2023-02-30`` into an exception that would lose the
-    whole frontmatter; as a string, ``coerce_date`` reports just that date.
-    """
-
-
-_Loader.add_constructor(
-    "tag:yaml.org,2002:timestamp",
-    lambda loader, node: loader.construct_scalar(node),
-)
 _Dumper: type[yaml.SafeDumper] = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
-
-_OPEN = re.compile(r"\A---[ \t]*\r?\n")
-_CLOSE = re.compile(r"^(?:---|\.\.\.)[ \t]*(?:\r?\n|\Z)", re.M)
-_DAILY_NAME = re.compile(r"(?<!\d)(\d{4})[-_](\d{2})[-_](\d{2})(?!\d)")
-_NESTED_DAILY = re.compile(r"(?<!\d)(\d{4})/(\d{2})/(\d{2})(?!\d)")
-
-DATE_KEYS = ("date", "created")
-TOPIC_KEYS = ("topic", "category", "categories")
-TAG_KEYS = ("tags", "tag", "keywords")
-
-# Numbers read as dates: YYYYMMDD, or epoch seconds / milliseconds from 2001 and 1973 on.
-_YYYYMMDD_MIN, _YYYYMMDD_MAX = 10_000_000, 99_999_999
-_EPOCH_S_MIN = 1_000_000_000
-_EPOCH_MS_MIN = 100_000_000_000
-
-
-@dataclass(frozen=True)
-class FrontmatterSplit:
-    """A file cut at its frontmatter. ``body_line`` is the 1-based line where the body starts."""
-
-    frontmatter: str | None
-    body: str
-    body_offset: int
-    body_line: int
 
 
 @dataclass(frozen=True)
@@ -94,156 +73,38 @@ class NoteRead:
     metadata: dict[str, Any] = field(default_factory=dict)
 
 
-def split_frontmatter(text: str) -> FrontmatterSplit:
-    """Split ``text`` into its YAML frontmatter block (if any) and the body."""
-    opening = _OPEN.match(text)
-    if opening:
-        closing = _CLOSE.search(text, opening.end())
-        if closing:
-            body_offset = closing.end()
-            return FrontmatterSplit(
-                text[opening.end() : closing.start()],
-                text[body_offset:],
-                body_offset,
-                text.count("\n", 0, body_offset) + 1,
-            )
-    return FrontmatterSplit(None, text, 0, 1)
+#: What each frontmatter format opens and closes with (a file is split at these, exactly).
+def load_frontmatter(split: FrontmatterSplit) -> dict[str, Any]:
+    """The metadata of a split file's frontmatter ({} without one).
 
-
-def load_yaml_mapping(fm_text: str) -> dict[str, Any]:
-    """Parse a frontmatter block; raises ``ValueError`` when it is not a YAML mapping."""
-    try:
-        data = yaml.load(fm_text, Loader=_Loader)  # a safe loader
-    except (yaml.YAMLError, ValueError, TypeError) as exc:
-        raise ValueError(_yaml_problem(exc)) from None
-    if data is None:
-        return {}
-    if not isinstance(data, dict):
-        raise ValueError("frontmatter is not a mapping of keys to values")
-    return {str(k): v for k, v in data.items()}
-
-
-def _yaml_problem(exc: Exception) -> str:
-    """One line saying what is wrong with some YAML, and where."""
-    mark = getattr(exc, "problem_mark", None)
-    where = f"line {mark.line + 1}: " if mark is not None else ""
-    problem = getattr(exc, "problem", None) or (str(exc).splitlines() or ["invalid YAML"])[0]
-    return f"{where}{problem}"
-
-
-def date_from_path(rel_path: str) -> dt.date | None:
-    """A date named by a file's path: ``2023-01-05.md``, ``2023_01_05.md``, ``2023/01/05.md``."""
-    posix = PurePosixPath(rel_path)
-    for pattern, text in ((_DAILY_NAME, posix.name), (_NESTED_DAILY, posix.as_posix())):
-        match = pattern.search(text)
-        if match:
-            try:
-                return dt.date(int(match[1]), int(match[2]), int(match[3]))
-            except ValueError:
-                return None
-    return None
-
-
-def coerce_date(value: Any, order: DateOrder = "dmy") -> dt.date | None:
-    """Read a frontmatter date: a YAML date, an ISO-like string, or a number.
-
-    A number is read only when it can mean one day: ``20230214`` (8 digits,
-    a valid ``YYYYMMDD``), epoch seconds from 1e9 (September 2001) or epoch
-    milliseconds from 1e11. Anything else (``2023``, ``0``) names no day, so
-    ``InvalidDate`` is raised rather than a date invented.
+    Read by python-frontmatter's handler for the format (TOML through the
+    standard library's ``tomllib``, YAML through this module's loader, which
+    keeps dates as text). Zola's ``[taxonomies]`` tags and categories become
+    ``tags`` and ``categories``. Raises ``ValueError`` (one line) when the block
+    is not a mapping in its format.
     """
-    if value is None or value == "":
-        return None
-    if isinstance(value, dt.datetime):
-        return value.date()
-    if isinstance(value, dt.date):
-        return value
-    if isinstance(value, bool):
-        raise InvalidDate(f"'{value}' is not a date")
-    if isinstance(value, int | float):
-        return _date_from_number(value)
-    text = str(value).strip()
-    if text.isdigit():
-        return coerce_date(int(text), order)
-    found = match_date_prefix(text, order)
-    if found is None:
-        raise InvalidDate(f"'{text}' is not a date")
-    if found.value is None:
-        raise InvalidDate(found.error or f"'{text}' is not a date")
-    return found.value
+    if split.frontmatter is None or split.format is None:
+        return {}
+    from tilbase.frontmatter_handlers import handler_for
+
+    metadata = handler_for(split.format).load(split.frontmatter)
+    return _lift_taxonomies(metadata)
 
 
-def _date_from_number(value: float) -> dt.date:
-    if isinstance(value, int) and _YYYYMMDD_MIN <= value <= _YYYYMMDD_MAX:
-        try:
-            return dt.date(value // 10000, value // 100 % 100, value % 100)
-        except ValueError:
-            raise InvalidDate(f"'{value}' is not a date (read as YYYYMMDD)") from None
-    if value >= _EPOCH_MS_MIN:
-        seconds = value / 1000
-    elif value >= _EPOCH_S_MIN:
-        seconds = value
+def _lift_taxonomies(metadata: dict[str, Any]) -> dict[str, Any]:
+    taxonomies = metadata.get("taxonomies")
+    if not isinstance(taxonomies, dict):
+        return metadata
+    lifted = dict(metadata)
+    rest = dict(taxonomies)
+    for key in ("tags", "categories"):
+        if key in rest and lifted.get(key) in (None, "", []):
+            lifted[key] = rest.pop(key)
+    if rest:
+        lifted["taxonomies"] = rest
     else:
-        raise InvalidDate(f"'{value}' is not a date")
-    try:
-        return dt.datetime.fromtimestamp(seconds, tz=dt.UTC).date()
-    except (OverflowError, OSError, ValueError):
-        raise InvalidDate(f"'{value}' is not a date") from None
-
-
-def coerce_tags(value: Any) -> tuple[str, ...]:
-    """Read frontmatter tags given as a list, or as a string split on commas or spaces."""
-    if value is None:
-        return ()
-    if isinstance(value, str):
-        parts = value.split(",") if "," in value else value.split()
-        return normalize_tags(parts)
-    if isinstance(value, list | tuple | set):
-        return normalize_tags(str(item) for item in value if item is not None)
-    return normalize_tags([str(value)])
-
-
-def coerce_topic(value: Any) -> str | None:
-    """Read a topic; a list (Jekyll ``categories``) becomes a path ``a/b``."""
-    if value is None:
-        return None
-    if isinstance(value, list | tuple):
-        parts = [str(v).strip() for v in value if v is not None and str(v).strip()]
-        return "/".join(parts) or None
-    text = str(value).strip()
-    return text or None
-
-
-def frontmatter_tags(metadata: dict[str, Any]) -> tuple[str, ...]:
-    """A frontmatter mapping's tags: the first non-empty of ``tags``, ``tag``, ``keywords``."""
-    return coerce_tags(_first_key(metadata, TAG_KEYS))
-
-
-def note_tags(metadata: dict[str, Any], body: str) -> tuple[str, ...]:
-    """A note's tags: its frontmatter tags, then the inline ``#hashtags`` of its body."""
-    return normalize_tags((*frontmatter_tags(metadata), *hashtag_tags(body)))
-
-
-def _first_key(metadata: dict[str, Any], keys: tuple[str, ...]) -> Any:
-    for key in keys:
-        if key in metadata and metadata[key] not in (None, ""):
-            return metadata[key]
-    return None
-
-
-def _coerce_source(value: Any) -> Source | None:
-    if isinstance(value, dict) and value.get("path"):
-        line = value.get("line")
-        return Source(
-            path=str(value["path"]),
-            line=int(line) if isinstance(line, int) else None,
-            key=str(value["key"]) if value.get("key") is not None else None,
-            digest=str(value["digest"]) if value.get("digest") is not None else None,
-            root=str(value["root"]) if value.get("root") is not None else None,
-        )
-    if isinstance(value, str) and value.strip():
-        return Source(path=value.strip())
-    return None
+        del lifted["taxonomies"]
+    return lifted
 
 
 def read_note(text: str, rel_path: str, order: DateOrder = "dmy") -> NoteRead:
@@ -259,7 +120,7 @@ def read_note(text: str, rel_path: str, order: DateOrder = "dmy") -> NoteRead:
     body = split.body
     if split.frontmatter is not None:
         try:
-            metadata = load_yaml_mapping(split.frontmatter)
+            metadata = load_frontmatter(split)
         except ValueError as exc:
             warnings.append(f"{rel_path}:1: broken frontmatter ({exc}); read as plain text")
             body = text
@@ -280,52 +141,21 @@ def read_note(text: str, rel_path: str, order: DateOrder = "dmy") -> NoteRead:
     if not title:
         title = derive_title(split.body) or clean_title(stem) or note_id
 
-    date: dt.date | None = None
-    raw_date = _first_key(metadata, DATE_KEYS)
-    if raw_date is not None:
-        try:
-            date = coerce_date(raw_date, order)
-        except InvalidDate as exc:
-            warnings.append(f"{rel_path}:1: {exc}; the note is kept undated")
-    if date is None and raw_date is None:
-        date = date_from_path(rel_path)
+    date, date_problem = frontmatter_date(metadata, rel_path, order)
+    if date_problem is not None:
+        warnings.append(f"{rel_path}:1: {date_problem}")
 
     tags = note_tags(metadata, body)
     note = Note(
         id=note_id,
         title=title,
         date=date,
-        topic=coerce_topic(_first_key(metadata, TOPIC_KEYS)),
+        topic=coerce_topic(metadata_value(metadata, TOPIC_KEYS)),
         tags=tags,
         body=body,
-        source=_coerce_source(metadata.get("source")),
+        source=coerce_source(metadata.get("source")),
     )
     return NoteRead(note, warnings, metadata)
-
-
-def id_problem(value: Any) -> str | None:
-    """Why a frontmatter ``id`` value cannot be a note's id, or None when it can.
-
-    An id names the note on the command line and in links, so it must be a
-    single string or integer, not empty, without ``/``, ``\\`` or control
-    characters, and without spaces at either end.
-    """
-    if value is None:
-        return "is empty"
-    if isinstance(value, bool) or not isinstance(value, str | int):
-        return "is not a single text value"
-    text = str(value)
-    if not text:
-        return "is empty"
-    if text.strip(".") == "":
-        return "is only dots"
-    if "/" in text or "\\" in text:
-        return "contains a slash"
-    if any(unicodedata.category(char) == "Cc" for char in text):
-        return "contains a control character"
-    if text != text.strip():
-        return "starts or ends with a space"
-    return None
 
 
 def _shown_value(value: Any) -> str:
@@ -390,6 +220,11 @@ def set_frontmatter_key(text: str, key: str, value: Any) -> str:
     split = split_frontmatter(text)
     if split.frontmatter is None:
         return f"---\n{new_entry}---\n{text}"
+    if split.format != "yaml":
+        # TOML / JSON frontmatter is rewritten as YAML, tilbase's one written format.
+        metadata = load_frontmatter(split)
+        metadata[key] = value
+        return f"---\n{_dump(metadata)}---\n{split.body}"
     fm_start = _OPEN.match(text).end()  # type: ignore[union-attr]
     fm_text = split.frontmatter
     newline = "\r\n" if "\r\n" in fm_text else "\n"

@@ -41,13 +41,8 @@ from tilbase.hashtags import (
     replace_hashtags,
 )
 from tilbase.model import Note, normalize_tag, normalize_tags
-from tilbase.notefile import (
-    frontmatter_tags,
-    load_yaml_mapping,
-    note_tags,
-    set_frontmatter_key,
-    split_frontmatter,
-)
+from tilbase.notefile import load_frontmatter, set_frontmatter_key, split_frontmatter
+from tilbase.notemeta import frontmatter_tags, note_tags
 
 if TYPE_CHECKING:
     from tilbase.kb import KnowledgeBase
@@ -176,7 +171,7 @@ def _read_tags(kb: KnowledgeBase, note: Note) -> _FileTags:
     if split.frontmatter is None:
         return _FileTags(text, {}, 0, True)
     try:
-        metadata = load_yaml_mapping(split.frontmatter)
+        metadata = load_frontmatter(split)
     except ValueError:
         # read_note reads such a file as plain text: its tags are the whole text's hashtags.
         return _FileTags(text, {}, 0, False)

@@ -12,14 +12,14 @@ import re
 from pathlib import PurePosixPath
 
 from tilbase.model import Note
-from tilbase.notefile import date_from_path
+from tilbase.notemeta import DAILY_DATE, date_from_path
 from tilbase.parse.base import ParseContext, Style
 from tilbase.parse.document import Document
 from tilbase.parse.page import build_page
 
 __all__ = ["STYLE", "is_daily_name"]
 
-_DAILY_STEM = re.compile(r"(?P<y>\d{4})[-_](?P<m>\d{2})[-_](?P<d>\d{2})(?P<rest>.*)")
+_DAILY_STEM = re.compile(DAILY_DATE.pattern + r"(?P<rest>.*)")
 _NESTED = re.compile(r"(?:^|/)\d{4}/\d{2}/\d{2}\.[^/]+$")
 
 

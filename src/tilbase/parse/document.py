@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from functools import cached_property, lru_cache
 from typing import TYPE_CHECKING, Any
 
-from tilbase.notefile import load_yaml_mapping, split_frontmatter
+from tilbase.notefile import load_frontmatter, split_frontmatter
 
 if TYPE_CHECKING:
     from markdown_it import MarkdownIt
@@ -87,7 +87,7 @@ class Document:
         split = split_frontmatter(text)
         if split.frontmatter is not None:
             try:
-                self.metadata = load_yaml_mapping(split.frontmatter)
+                self.metadata = load_frontmatter(split)
             except (ValueError, RecursionError) as exc:
                 self.frontmatter_error = str(exc) or type(exc).__name__
             else:

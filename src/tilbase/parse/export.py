@@ -16,7 +16,7 @@ from typing import Any
 
 from tilbase.hashtags import hashtag_tags
 from tilbase.model import Note, Source
-from tilbase.notefile import coerce_tags
+from tilbase.notemeta import coerce_tags
 from tilbase.parse.base import ParseContext, Style
 from tilbase.parse.document import Document
 from tilbase.parse.headings import HeadingText, KeyMaker, entry_key, final_title, read_heading

@@ -14,12 +14,11 @@ from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import Any
 
 from tilbase.dates import DateOrder, match_date_prefix
 from tilbase.hashtags import find_hashtags, hashtag_tags
 from tilbase.model import Note, Source, normalize_tags
-from tilbase.notefile import TAG_KEYS, TOPIC_KEYS, coerce_tags, coerce_topic
+from tilbase.notemeta import TAG_KEYS, TOPIC_KEYS, coerce_tags, coerce_topic, metadata_value
 from tilbase.parse.base import ParseContext
 from tilbase.parse.document import Document
 from tilbase.text import clean_title, derive_title
@@ -291,11 +290,3 @@ def build_entries(
 def _heading_hashtags(heading: EntryHeading, doc: Document) -> list[str]:
     text = doc.slice(heading.start, heading.end)
     return [h.raw for h in find_hashtags(text)]
-
-
-def metadata_value(metadata: dict[str, Any], keys: tuple[str, ...]) -> Any:
-    """The first of ``keys`` that the frontmatter gives a non-empty value."""
-    for key in keys:
-        if metadata.get(key) not in (None, ""):
-            return metadata[key]
-    return None

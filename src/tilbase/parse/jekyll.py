@@ -11,7 +11,7 @@ import re
 from pathlib import PurePosixPath
 
 from tilbase.model import Note
-from tilbase.notefile import date_from_path
+from tilbase.notemeta import date_from_path
 from tilbase.parse.base import ParseContext, Style
 from tilbase.parse.document import Document
 from tilbase.parse.page import build_page, humanize

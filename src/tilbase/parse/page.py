@@ -22,7 +22,7 @@ from typing import Any
 from tilbase.dates import InvalidDate
 from tilbase.hashtags import hashtag_tags
 from tilbase.model import Note, Source, is_safe_id
-from tilbase.notefile import (
+from tilbase.notemeta import (
     DATE_KEYS,
     TAG_KEYS,
     TOPIC_KEYS,

@@ -32,7 +32,7 @@ from tilbase.errors import (
 )
 from tilbase.model import Note, is_safe_id, make_id, unique_id
 from tilbase.notefile import (
-    load_yaml_mapping,
+    load_frontmatter,
     read_note,
     render_note,
     set_frontmatter_key,
@@ -61,6 +61,8 @@ class NoteStore:
         self.lock_path = config.state_dir / WRITE_LOCK_NAME
         self.lock_timeout = writelock.DEFAULT_TIMEOUT if lock_timeout is None else lock_timeout
         self._unsynced_folders: set[Path] | None = None
+        #: Messages for the person about files changed beyond what was asked (drained by the KB).
+        self.notices: list[str] = []
 
     def write_lock(self, timeout: float | None = None) -> contextlib.AbstractContextManager[None]:
         """Hold the KB's write lock: ``with store.write_lock(): read notes, then write them``.
@@ -270,8 +272,9 @@ class NoteStore:
         split = split_frontmatter(decoded.text)
         if split.frontmatter is None:
             return {}, _bom_of(decoded)
+        self._note_rewrite_as_yaml(path, decoded.text)
         try:
-            metadata = load_yaml_mapping(split.frontmatter)
+            metadata = load_frontmatter(split)
         except ValueError as exc:
             raise InvalidInput(
                 f"{rel}: cannot update the note, its frontmatter is broken ({exc}); "
@@ -291,6 +294,7 @@ class NoteStore:
         path = self._path_of(note)
         with self.write_lock():
             decoded = self._read_editable(path)
+            self._note_rewrite_as_yaml(path, decoded.text)
             try:
                 new_text = set_frontmatter_key(decoded.text, "tags", list(tags))
             except ValueError as exc:
@@ -311,6 +315,8 @@ class NoteStore:
         path = self._path_of(note)
         with self.write_lock():
             decoded = self._read_editable(path)
+            if split_frontmatter(text.removeprefix(_BOM)).format == "yaml":
+                self._note_rewrite_as_yaml(path, decoded.text)
             self._write(path, _bom_of(decoded) + text.removeprefix(_BOM), overwrite=True)
         updated, _ = self.read_file(path)
         return updated
@@ -337,6 +343,15 @@ class NoteStore:
         path = self._path_of(note)
         with self.write_lock():
             return move_to_trash(path, self.notes_dir, self.config.trash_dir, self.shown)
+
+    def _note_rewrite_as_yaml(self, path: Path, old_text: str) -> None:
+        """Say so when a TOML or JSON frontmatter is about to be written back as YAML."""
+        fmt = split_frontmatter(old_text).format
+        if fmt in ("toml", "json"):
+            self.notices.append(
+                f"{self.relpath(path)}: its {fmt.upper()} frontmatter was rewritten as YAML "
+                "(tilbase writes YAML frontmatter; the keys and body are kept)"
+            )
 
     # -- paths -----------------------------------------------------------------
 
