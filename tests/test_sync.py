@@ -60,7 +60,9 @@ def shared_note(a: Device, b: Device, body: str, tags: str = "[]") -> str:
     return "shared.md"
 
 
-def test_first_push_to_an_empty_remote_then_a_second_machine_adopts_it(a: Device, b: Device) -> None:
+def test_first_push_to_an_empty_remote_then_a_second_machine_adopts_it(
+    a: Device, b: Device
+) -> None:
     assert b.read("2026-12-01-alpha.md") == a.read("2026-12-01-alpha.md")
     assert git(b.root, "rev-parse", "HEAD") == git(a.root, "rev-parse", "HEAD")
     assert git(b.root, "log", "--format=%s", "-1").startswith("til sync on laptop")
@@ -127,7 +129,8 @@ def test_edits_of_the_same_lines_keep_both_versions_without_markers(a: Device, b
     for text in (remote_version, local_copy):
         assert "<<<<<<<" not in text
         assert ">>>>>>>" not in text
-        assert f"`shared`" in text and f"`{copy_id}`" in text
+        assert "`shared`" in text
+        assert f"`{copy_id}`" in text
     kb = KnowledgeBase(load_config(b.config_path))
     copy_note = kb.get(copy_id)
     assert copy_note.title == "shared"
@@ -141,7 +144,10 @@ def test_edits_of_the_same_lines_keep_both_versions_without_markers(a: Device, b
 def test_tags_added_on_both_sides_merge_as_a_set_with_a_body_change(a: Device, b: Device) -> None:
     name = shared_note(a, b, "first line\n", tags="[git, old]")
     a.write(name, note_text("shared", "first line\n", tags="[git, old, laptop-tag]"))
-    b.write(name, note_text("shared", "first line\nappended on the desktop\n", tags="[git, desktop-tag]"))
+    b.write(
+        name,
+        note_text("shared", "first line\nappended on the desktop\n", tags="[git, desktop-tag]"),
+    )
     a.sync()
     report = b.sync()
     assert not report.conflicts
@@ -196,7 +202,9 @@ def test_config_changes_in_different_lines_merge(a: Device, b: Device) -> None:
     a.config_path.write_text("notes_dir: notes\n\n\n\neditor: vim\n", encoding="utf-8")
     a.sync()
     b.sync()
-    b.config_path.write_text("date_order: mdy\nnotes_dir: notes\n\n\n\neditor: vim\n", encoding="utf-8")
+    b.config_path.write_text(
+        "date_order: mdy\nnotes_dir: notes\n\n\n\neditor: vim\n", encoding="utf-8"
+    )
     a.config_path.write_text("notes_dir: notes\n\n\n\neditor: nano\n", encoding="utf-8")
     a.sync()
     b.sync()
@@ -243,7 +251,9 @@ def test_an_unreachable_remote_changes_nothing_later(a: Device, tmp_path: Path) 
     assert (a.head(), a.status(), snapshot(a.root)) == (head, status, files)
 
 
-def test_missing_git_is_one_line(a: Device, monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+def test_missing_git_is_one_line(
+    a: Device, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
     empty = tmp_path / "empty-bin"
     empty.mkdir()
     monkeypatch.setenv("PATH", str(empty))

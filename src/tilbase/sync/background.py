@@ -29,25 +29,45 @@ def start_background_sync(config_path: Path, *, python: str | None = None) -> in
     log_path = config_path.parent / STATE_DIR_NAME / LOG_NAME
     command = [python or sys.executable, "-m", "tilbase", "--config", str(config_path)]
     command += ["sync", "--quiet"]
-    options: dict[str, object] = {}
-    if sys.platform == "win32":  # pragma: no cover - exercised on Windows only
-        flags = getattr(subprocess, "DETACHED_PROCESS", 0)
-        options["creationflags"] = flags | getattr(subprocess, "CREATE_NEW_PROCESS_GROUP", 0)
-    else:
-        options["start_new_session"] = True
+    env = {**os.environ, "NO_COLOR": "1"}
     try:
         log_path.parent.mkdir(parents=True, exist_ok=True)
-        with open(log_path, "ab") as log:
-            process = subprocess.Popen(
-                command,
-                stdin=subprocess.DEVNULL,
-                stdout=log,
-                stderr=log,
-                cwd=config_path.parent,
-                env={**os.environ, "NO_COLOR": "1"},
-                close_fds=True,
-                **options,  # type: ignore[call-overload]
-            )
+        if sys.platform == "win32":  # pragma: no cover - exercised on Windows only
+            return _spawn_windows(command, log_path, config_path.parent, env)
+        # posix_spawn in a new session: no Popen object left to warn that its child still runs.
+        return os.posix_spawn(
+            command[0],
+            command,
+            env,
+            file_actions=[
+                (os.POSIX_SPAWN_OPEN, 0, os.devnull, os.O_RDONLY, 0),
+                (
+                    os.POSIX_SPAWN_OPEN,
+                    1,
+                    str(log_path),
+                    os.O_WRONLY | os.O_CREAT | os.O_APPEND,
+                    0o644,
+                ),
+                (os.POSIX_SPAWN_DUP2, 1, 2),
+            ],
+            setsid=True,
+        )
     except OSError:
         return None
+
+
+def _spawn_windows(command: list[str], log_path: Path, cwd: Path, env: dict[str, str]) -> int:
+    flags = getattr(subprocess, "DETACHED_PROCESS", 0)
+    flags |= getattr(subprocess, "CREATE_NEW_PROCESS_GROUP", 0)
+    with open(log_path, "ab") as log:
+        process = subprocess.Popen(
+            command,
+            stdin=subprocess.DEVNULL,
+            stdout=log,
+            stderr=log,
+            cwd=cwd,
+            env=env,
+            creationflags=flags,
+        )
+    process.returncode = 0  # detached on purpose: do not warn that it still runs
     return int(process.pid)
