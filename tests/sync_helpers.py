@@ -32,9 +32,9 @@ def isolate_git(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
         monkeypatch.delenv(name, raising=False)
 
 
-def git(cwd: Path, *args: str) -> str:
+def git(cwd: Path, *args: str, check: bool = True) -> str:
     """Run git in ``cwd`` and return its output (failing the test when git fails)."""
-    done = subprocess.run(["git", *args], cwd=cwd, capture_output=True, text=True, check=True)
+    done = subprocess.run(["git", *args], cwd=cwd, capture_output=True, text=True, check=check)
     return done.stdout
 
 

@@ -336,3 +336,42 @@ def test_a_kb_inside_another_repository_is_refused(tmp_path: Path, remote: Path)
     device = new_device(tmp_path, "nested", remote)
     with pytest.raises(SyncError, match="inside the git repository"):
         device.sync()
+
+
+def test_joining_with_a_note_of_the_same_name_keeps_both(
+    a: Device, tmp_path: Path, remote: Path
+) -> None:
+    c = new_device(tmp_path, "server", remote)
+    c.write("2026-12-01-alpha.md", note_text("2026-12-01-alpha", "Alpha, written on the server.\n"))
+    report = c.sync(first=True)
+    [copy] = report.conflicts
+    assert copy.copy_id == "2026-12-01-alpha-conflict-server-2026-12-01"
+    assert "Alpha from the laptop." in c.read("2026-12-01-alpha.md")
+    assert "written on the server" in c.read(f"{copy.copy_id}.md")
+    assert git(c.root, "merge-base", "--is-ancestor", a.head(), "HEAD") == ""  # history adopted
+    assert c.status() == ""
+
+
+def test_joining_with_a_config_of_ones_own_that_clashes_stops(
+    a: Device, tmp_path: Path, remote: Path
+) -> None:
+    a.config_path.write_text("notes_dir: notes\neditor: vim\n", encoding="utf-8")
+    a.sync()
+    c = new_device(tmp_path, "server", remote)
+    c.config_path.write_text("notes_dir: notes\neditor: nano\n", encoding="utf-8")
+    c.write("mine.md", note_text("mine", "mine\n"))
+    files = snapshot(c.root)
+    with pytest.raises(SyncError, match="config.yaml was changed here and on the remote"):
+        c.sync(first=True)
+    assert snapshot(c.root) == files
+    assert git(c.root, "rev-parse", "-q", "--verify", "HEAD", check=False) == ""
+
+
+def test_joining_with_the_untouched_init_config_takes_the_remote_one(
+    a: Device, tmp_path: Path, remote: Path
+) -> None:
+    a.config_path.write_text("notes_dir: notes\neditor: vim\n", encoding="utf-8")
+    a.sync()
+    c = new_device(tmp_path, "server", remote)
+    c.sync(first=True)
+    assert c.config_path.read_text() == "notes_dir: notes\neditor: vim\n"
