@@ -361,7 +361,7 @@ def test_joining_with_a_config_of_ones_own_that_clashes_stops(
     c.config_path.write_text("notes_dir: notes\neditor: nano\n", encoding="utf-8")
     c.write("mine.md", note_text("mine", "mine\n"))
     files = snapshot(c.root)
-    with pytest.raises(SyncError, match="config.yaml was changed here and on the remote"):
+    with pytest.raises(SyncError, match=r"config\.yaml was changed here and on the remote"):
         c.sync(first=True)
     assert snapshot(c.root) == files
     assert git(c.root, "rev-parse", "-q", "--verify", "HEAD", check=False) == ""
@@ -375,3 +375,26 @@ def test_joining_with_the_untouched_init_config_takes_the_remote_one(
     c = new_device(tmp_path, "server", remote)
     c.sync(first=True)
     assert c.config_path.read_text() == "notes_dir: notes\neditor: vim\n"
+
+
+def test_a_push_that_loses_a_race_fetches_merges_and_pushes_again(
+    a: Device, b: Device, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from tilbase.sync.engine import _SyncRun
+
+    original = _SyncRun._commit_local
+    a.write("racing.md", note_text("racing", "pushed by a while b syncs\n"))
+
+    def commit_then_let_a_push(self: _SyncRun) -> dict[str, list[str]]:
+        committed = original(self)
+        monkeypatch.setattr(_SyncRun, "_commit_local", original)
+        a.sync()  # after b fetched: b's first push is rejected
+        return committed
+
+    b.write("mine.md", note_text("mine", "b's note\n"))
+    monkeypatch.setattr(_SyncRun, "_commit_local", commit_then_let_a_push)
+    report = b.sync()
+    assert "notes/racing.md" in report.pulled
+    assert report.pushed == ["notes/mine.md"]
+    a.sync()
+    assert a.note("mine.md").exists()
