@@ -268,9 +268,12 @@ def test_state_folder_and_inside_index_dir_are_never_committed(a: Device) -> Non
     kb.add("a note that builds the index #git")
     assert (a.root / "search-index").is_dir()
     (a.root / ".tilbase" / "stray.txt").write_text("x")
+    a.write(".note.md.swp", "an editor's swap file")
+    a.write("sub/.hidden.md", "hidden")
     a.sync()
     tracked = git(a.root, "ls-tree", "-r", "--name-only", "HEAD").split()
     assert not [p for p in tracked if p.startswith((".tilbase", "search-index"))]
+    assert not [p for p in tracked if "/." in p]
     assert ".gitignore" in tracked
     assert "/search-index/" in (a.root / ".gitignore").read_text()
 

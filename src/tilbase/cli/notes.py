@@ -37,9 +37,11 @@ def init(
     config_path = init_kb(folder)
     info(f"Created a knowledge base in {escape(str(config_path.parent.resolve()))}")
     if git:
-        from tilbase.sync import init_repository
+        from tilbase.config import load_config
+        from tilbase.sync import init_repository, target_of
 
-        init_repository(config_path.parent)
+        target = target_of(load_config(config_path))
+        init_repository(target.root, target.ignored, notes_dir=target.notes_dir)
         info("It is a git repository: sync it with `til sync --remote URL`")
     command = f"til --config {shlex.quote(str(config_path))} add 'what I learned'"
     info(f"Add a note with: {escape(command)}")

@@ -48,6 +48,7 @@ def target_of(config: Config) -> SyncTarget:
         notes_dir=config.notes_dir,
         config_path=config.config_path,
         ignored=(config.index_dir,),
+        write_lock=config.state_dir / "write.lock",  # tilbase.store.WRITE_LOCK_NAME
     )
 
 

@@ -12,11 +12,13 @@ with another machine fetches and merges again (a few times).
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import os
 import socket
 import tempfile
 from collections.abc import Iterable
+from contextlib import AbstractContextManager
 from pathlib import Path, PurePosixPath
 
 from tilbase.config import DEFAULT_CONFIG_TEXT, STATE_DIR_NAME
@@ -46,17 +48,24 @@ _PUSH_ATTEMPTS = 3
 _LISTED_IDS = 200
 
 
-def init_repository(root: Path, ignored: Iterable[Path] = (), branch: str | None = None) -> bool:
+def init_repository(
+    root: Path,
+    ignored: Iterable[Path] = (),
+    branch: str | None = None,
+    notes_dir: Path | None = None,
+) -> bool:
     """Make the KB folder a git repository (``til init --git``); ``False`` when it already is one.
 
-    Writes or completes the ``.gitignore`` so ``.tilbase/`` (and ``ignored``
-    folders inside the KB) are never committed. Nothing is committed.
+    Writes or completes the ``.gitignore`` so ``.tilbase/``, ``ignored``
+    folders inside the KB and hidden files in ``notes_dir`` are never
+    committed. Nothing is committed.
     """
     git = Git(root.resolve(), find_git())
     created = _open_repository(git)
     if created:
         git.run("init", "-q", "-b", branch or DEFAULT_BRANCH)
-    _ensure_gitignore(git.root, ignored)
+    notes_rel = _relative(notes_dir, git.root, "notes folder") if notes_dir else "."
+    _ensure_gitignore(git.root, ignored, notes_rel)
     return created
 
 
@@ -108,8 +117,10 @@ def _open_repository(git: Git) -> bool:
     return False
 
 
-def _ensure_gitignore(root: Path, ignored: Iterable[Path]) -> None:
+def _ensure_gitignore(root: Path, ignored: Iterable[Path], notes_rel: str = ".") -> None:
     wanted = [f"{STATE_DIR_NAME}/"]
+    if notes_rel != ".":  # hidden files are not notes: editor swap files, temp files
+        wanted.append(f"/{notes_rel}/**/.*")
     for folder in ignored:
         try:
             rel = Path(folder).resolve().relative_to(root)
@@ -177,10 +188,11 @@ class _SyncRun:
         take_their_config = False
         if has_remote_branch:
             take_their_config = self._check_config(tracking, unborn)
-        _ensure_gitignore(self.root, (Path(p) for p in self.target.ignored))
+        _ensure_gitignore(self.root, self.target.ignored, self.notes_rel)
         before = self._head()
         if unborn and has_remote_branch:
-            self._adopt(tracking, take_their_config, report)
+            with self._write_lock():
+                self._adopt(tracking, take_their_config, report)
         report.committed = self._commit_local()
         if url is None:
             return report
@@ -188,7 +200,8 @@ class _SyncRun:
             if attempt:
                 self._fetch(url)
             if self.git.ok("rev-parse", "-q", "--verify", tracking):
-                self._merge(tracking, before, take_their_config, report)
+                with self._write_lock():
+                    self._merge(tracking, before, take_their_config, report)
             if self._push(url, remote_branch, tracking, report):
                 break
         else:
@@ -199,6 +212,14 @@ class _SyncRun:
         self.git.run("config", f"branch.{local_branch}.remote", REMOTE_NAME)
         self.git.run("config", f"branch.{local_branch}.merge", f"refs/heads/{remote_branch}")
         return report
+
+    def _write_lock(self) -> AbstractContextManager[None]:
+        """The KB's write lock (``til tag`` and imports hold it to read-modify-write notes)."""
+        if self.target.write_lock is None:
+            return contextlib.nullcontext()
+        from tilbase.writelock import hold
+
+        return hold(self.target.write_lock)
 
     def _origin_url(self) -> str | None:
         result = self.git.run("config", "--get", f"remote.{REMOTE_NAME}.url", check=False)

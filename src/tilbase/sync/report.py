@@ -14,13 +14,15 @@ class SyncTarget:
     """What a sync works on: the KB folder (the repository), its notes and its config file.
 
     ``ignored`` are further folders never to commit (an ``index_dir`` inside
-    the KB folder); ``.tilbase/`` always is.
+    the KB folder); ``.tilbase/`` always is. ``write_lock`` is the KB's write
+    lock file, held while the merge writes notes (never during network use).
     """
 
     root: Path
     notes_dir: Path
     config_path: Path
     ignored: tuple[Path, ...] = ()
+    write_lock: Path | None = None
 
 
 @dataclass(frozen=True)
