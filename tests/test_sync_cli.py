@@ -139,3 +139,13 @@ def test_background_sync_returns_at_once_and_pushes(tmp_path: Path) -> None:
         time.sleep(0.2)
     assert "notes/later.md" in git(remote, "ls-tree", "-r", "--name-only", "main")
     os.waitpid(pid, 0)
+
+
+def test_a_relative_remote_path_is_read_from_where_the_command_runs(
+    run: Run, kb_dir: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    remote = make_remote(tmp_path)
+    monkeypatch.chdir(tmp_path)
+    result = run("sync", "--remote", "remote.git")
+    assert result.exit_code == 0, result.stderr
+    assert git(kb_dir, "config", "remote.origin.url").strip() == str(remote.resolve())

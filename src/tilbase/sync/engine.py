@@ -93,6 +93,8 @@ def sync_repository(
 
     root = target.root.resolve()
     git = Git(root, find_git())
+    if remote and "://" not in remote and Path(remote).expanduser().exists():
+        remote = str(Path(remote).expanduser().resolve())  # git would read it from the KB folder
     with hold(root / STATE_DIR_NAME / "sync.lock", timeout=LOCK_TIMEOUT):
         run = _SyncRun(git, target, host or _hostname(), today or dt.date.today())
         return run.sync(remote, branch, identity or Identity())
@@ -198,7 +200,7 @@ class _SyncRun:
             return report
         for attempt in range(_PUSH_ATTEMPTS):
             if attempt:
-                self._fetch(url)
+                self._fetch(url, committed=True)
             if self.git.ok("rev-parse", "-q", "--verify", tracking):
                 with self._write_lock():
                     self._merge(tracking, before, take_their_config, report)
@@ -225,22 +227,27 @@ class _SyncRun:
         result = self.git.run("config", "--get", f"remote.{REMOTE_NAME}.url", check=False)
         return result.text.strip() or None
 
-    def _unreachable(self, url: str, detail: str) -> SyncError:
+    def _unreachable(self, url: str, detail: str, committed: bool = False) -> SyncError:
+        outcome = (
+            "your notes are committed here and the next sync pushes them"
+            if committed
+            else "nothing was changed"
+        )
         return SyncError(
-            f"cannot reach the remote {url} ({detail or 'no answer'}); nothing was changed",
+            f"cannot reach the remote {url} ({detail or 'no answer'}); {outcome}",
             "check the URL (til sync --remote URL replaces it) and your network",
         )
 
     def _check_reachable(self, url: str) -> None:
-        result = self.git.run("ls-remote", "--heads", url, check=False, cwd=self.root.parent)
+        result = self.git.run("ls-remote", "--heads", url, check=False)
         if result.returncode != 0:
             raise self._unreachable(url, result.last_error_line())
 
-    def _fetch(self, url: str) -> None:
+    def _fetch(self, url: str, committed: bool = False) -> None:
         refspec = f"+refs/heads/*:refs/remotes/{REMOTE_NAME}/*"
         result = self.git.run("fetch", "-q", "--prune", "--no-tags", url, refspec, check=False)
         if result.returncode != 0:
-            raise self._unreachable(url, result.last_error_line())
+            raise self._unreachable(url, result.last_error_line(), committed)
 
     def _refuse_unfinished_operation(self) -> None:
         git_dir = Path(self.git.out("rev-parse", "--absolute-git-dir"))
