@@ -401,3 +401,29 @@ def test_a_push_that_loses_a_race_fetches_merges_and_pushes_again(
     assert report.pushed == ["notes/mine.md"]
     a.sync()
     assert a.note("mine.md").exists()
+
+
+def test_conflicts_in_a_note_without_frontmatter_and_in_an_attachment(a: Device, b: Device) -> None:
+    a.write("plain.md", "# Plain\n\nfirst\n")
+    a.note("img.png").write_bytes(b"\x89PNG base")
+    a.sync()
+    b.sync()
+    a.write("plain.md", "# Plain\n\nfrom a\n")
+    a.note("img.png").write_bytes(b"\x89PNG a")
+    b.write("plain.md", "# Plain\n\nfrom b\n")
+    b.note("img.png").write_bytes(b"\x89PNG b")
+    a.sync()
+    report = b.sync()
+    copies = {c.path: c for c in report.conflicts}
+    assert set(copies) == {"notes/plain.md", "notes/img.png"}
+    image_copy = b.root / copies["notes/img.png"].copy_path
+    assert image_copy.name == "img-conflict-desktop-2026-12-01.png"
+    assert image_copy.read_bytes() == b"\x89PNG b"
+    assert b.note("img.png").read_bytes() == b"\x89PNG a"
+    plain_copy = (b.root / copies["notes/plain.md"].copy_path).read_text()
+    assert plain_copy.startswith(
+        "---\nid: plain-conflict-desktop-2026-12-01\nconflict_of: plain\n---\n"
+    )
+    assert "from b" in plain_copy
+    assert "from a" in b.read("plain.md")
+    assert b.status() == ""
