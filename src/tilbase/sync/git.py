@@ -58,8 +58,9 @@ class Git:
     """The git program, run in the KB folder with a fixed environment.
 
     ``settings`` are ``-c key=value`` pairs given to every command (the commit
-    identity). Prompts are switched off so that a remote asking for a
-    password fails at once instead of hanging a background sync.
+    identity). Git's own password prompt is switched off so that a remote
+    asking for one fails at once; ssh, left as configured, cannot prompt in a
+    background sync either (it has no terminal there).
     """
 
     root: Path
@@ -69,7 +70,6 @@ class Git:
     def _env(self) -> dict[str, str]:
         env = dict(os.environ)
         env["GIT_TERMINAL_PROMPT"] = "0"
-        env.setdefault("GIT_SSH_COMMAND", "ssh -o BatchMode=yes")
         env["GIT_MERGE_AUTOEDIT"] = "no"
         return env
 
