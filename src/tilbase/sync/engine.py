@@ -453,6 +453,7 @@ class _SyncRun:
             "merge",
             "-q",
             "--no-edit",
+            "--no-verify",
             "--allow-unrelated-histories",
             "-m",
             message,
