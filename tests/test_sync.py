@@ -427,3 +427,22 @@ def test_conflicts_in_a_note_without_frontmatter_and_in_an_attachment(a: Device,
     assert "from b" in plain_copy
     assert "from a" in b.read("plain.md")
     assert b.status() == ""
+
+
+def test_a_config_conflict_found_by_the_merge_itself_aborts_it(
+    a: Device, b: Device, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The safety net behind the early check: git's own merge conflict on config.yaml."""
+    from tilbase.sync.engine import _SyncRun
+
+    monkeypatch.setattr(_SyncRun, "_check_config", lambda self, tracking, unborn: False)
+    a.config_path.write_text("notes_dir: notes\neditor: vim\n", encoding="utf-8")
+    a.sync()
+    b.config_path.write_text("notes_dir: notes\neditor: nano\n", encoding="utf-8")
+    b.write("unsynced.md", note_text("unsynced", "not committed yet\n"))
+    head, files = b.head(), snapshot(b.root)
+    with pytest.raises(SyncError, match=r"config\.yaml was changed here and on the remote"):
+        b.sync()
+    assert (b.head(), snapshot(b.root)) == (head, files)
+    assert not (b.root / ".git" / "MERGE_HEAD").exists()
+    assert "unsynced.md" in b.status()

@@ -22,7 +22,10 @@ def sync(
         ),
     ] = None,
     branch: Annotated[
-        str | None, typer.Option("--branch", help="Remote branch (default: main or the remote's).")
+        str | None,
+        typer.Option(
+            "--branch", metavar="BRANCH", help="Remote branch (default: main or the remote's)."
+        ),
     ] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print the outcome as JSON.")] = False,
     quiet: Annotated[
