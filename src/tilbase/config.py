@@ -50,6 +50,9 @@ _KEYS: dict[str, _Key] = {
     "index_dir": _Key(str, "where the search index lives (default .tilbase/index)"),
     "editor": _Key(str, "command used by `til add` and `til edit`"),
     "date_order": _Key(str, "order of slashed dates such as 03/04/2022", ("dmy", "mdy")),
+    "sync": _Key(str, "auto: `til sync` in the background after each write", ("auto", "manual")),
+    "sync_name": _Key(str, "author name of the commits `til sync` makes"),
+    "sync_email": _Key(str, "author email of the commits `til sync` makes"),
 }
 
 
@@ -64,6 +67,9 @@ class Config:
     index_dir: Path
     editor: str | None = None
     date_order: DateOrder = "dmy"
+    sync: str = "manual"
+    sync_name: str | None = None
+    sync_email: str | None = None
 
     @property
     def trash_dir(self) -> Path:
@@ -161,6 +167,9 @@ def config_from_settings(
         index_dir=index_dir,
         editor=settings.get("editor"),
         date_order=cast(DateOrder, settings.get("date_order", "dmy")),
+        sync=settings.get("sync", "manual"),
+        sync_name=settings.get("sync_name"),
+        sync_email=settings.get("sync_email"),
     )
     problem = _index_dir_problem(config)
     if problem is not None:

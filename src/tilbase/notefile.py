@@ -217,6 +217,8 @@ def set_frontmatter_key(text: str, key: str, value: Any) -> str:
     or a comment inside its value.
     """
     new_entry = _dump({key: value})
+    if new_entry.startswith("{"):  # a scalar value: PyYAML chose a one-line {key: value} flow
+        new_entry = yaml.dump({key: value}, Dumper=_Dumper, allow_unicode=True, width=10**9)
     split = split_frontmatter(text)
     if split.frontmatter is None:
         return f"---\n{new_entry}---\n{text}"

@@ -15,7 +15,7 @@ from typing import Annotated, Any
 import typer  # noqa: TID251 - the CLI is where Typer lives
 from typer.core import TyperGroup  # noqa: TID251
 
-from tilbase.cli import export, ingest, notes, search, tags
+from tilbase.cli import export, ingest, notes, search, sync, tags
 from tilbase.cli.common import CliState
 from tilbase.errors import ExitCode, TilError
 
@@ -118,6 +118,7 @@ search.register(app)
 ingest.register(app)
 tags.register(app)
 export.register(app)
+sync.register(app)
 
 
 def main() -> None:

@@ -22,13 +22,27 @@ def init(
     folder: Annotated[
         Path, typer.Argument(help="Folder for the new KB (created if missing).")
     ] = Path("."),
+    git: Annotated[
+        bool, typer.Option("--git", help="Also make it a git repository, for `til sync`.")
+    ] = False,
 ) -> None:
     """Create a knowledge base: config.yaml, notes/ and a .gitignore for derived files."""
     from tilbase.config import init_kb
     from tilbase.render import escape, info
 
+    if git:
+        from tilbase.sync import find_git
+
+        find_git()  # before creating anything: no git, no KB half made
     config_path = init_kb(folder)
     info(f"Created a knowledge base in {escape(str(config_path.parent.resolve()))}")
+    if git:
+        from tilbase.config import load_config
+        from tilbase.sync import init_repository, target_of
+
+        target = target_of(load_config(config_path))
+        init_repository(target.root, target.ignored, notes_dir=target.notes_dir)
+        info("It is a git repository: sync it with `til sync --remote URL`")
     command = f"til --config {shlex.quote(str(config_path))} add 'what I learned'"
     info(f"Add a note with: {escape(command)}")
 
