@@ -280,16 +280,15 @@ def test_state_folder_and_inside_index_dir_are_never_committed(a: Device) -> Non
 
 def test_search_on_one_device_finds_what_the_other_wrote(a: Device, b: Device) -> None:
     from tilbase.filters import NoteFilter
-    from tilbase.search import search
 
     kb_b = KnowledgeBase(load_config(b.config_path))
-    assert search(kb_b, NoteFilter(query="xylophone")).hits == []  # index built, no match
+    assert kb_b.search(NoteFilter(query="xylophone")).hits == []  # index built, no match
     kb_a = KnowledgeBase(load_config(a.config_path))
     written = kb_a.add("The xylophone is tuned in fifths #music")
     a.sync()
     b.sync()
     kb_b = KnowledgeBase(load_config(b.config_path))
-    hits = search(kb_b, NoteFilter(query="xylophone")).hits
+    hits = kb_b.search(NoteFilter(query="xylophone")).hits
     assert [hit.note.id for hit in hits] == [written.id]
 
 

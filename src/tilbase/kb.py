@@ -34,6 +34,7 @@ if TYPE_CHECKING:
     from tilbase.index.manifest import SyncReport
     from tilbase.index.reader import IndexReader
     from tilbase.search import Searcher, SearchResult
+    from tilbase.sync import GitSyncReport
     from tilbase.tags import RenamePlan, TagCount, TagEdit
 
 __all__ = ["EditorRunner", "KnowledgeBase", "RemovedNote", "filter_by_date", "sort_newest_first"]
@@ -378,3 +379,12 @@ class KnowledgeBase:
         from tilbase.export.select import select_notes
 
         return select_notes(self, note_filter)
+
+    def sync(self, *, remote: str | None = None, branch: str | None = None) -> GitSyncReport:
+        """Commit, pull, merge and push the KB through git (``til sync``); see ``tilbase.sync``.
+
+        What arrives is picked up by the next reading command's freshness check.
+        """
+        from tilbase.sync import sync_config
+
+        return sync_config(self.config, remote=remote, branch=branch)

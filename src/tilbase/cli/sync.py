@@ -34,10 +34,9 @@ def sync(
 ) -> None:
     """Commit this machine's note changes, then pull, merge and push them through git."""
     from tilbase.render import info, print_json, print_plain
-    from tilbase.sync import sync_config
 
     kb = open_kb(ctx)
-    report = sync_config(kb.config, remote=remote, branch=branch)
+    report = kb.sync(remote=remote, branch=branch)
     if as_json:
         print_json(report.to_json())
         return

@@ -15,13 +15,10 @@ import datetime as dt
 from collections.abc import Callable
 from typing import Any
 
+from tilbase.frontmatter_split import load_yaml_mapping, split_frontmatter
 from tilbase.model import slugify
-from tilbase.notefile import (
-    TAG_KEYS,
-    load_yaml_mapping,
-    set_frontmatter_key,
-    split_frontmatter,
-)
+from tilbase.notefile import set_frontmatter_key
+from tilbase.notemeta import TAG_KEYS
 
 __all__ = [
     "CONFLICT_FIELD",
