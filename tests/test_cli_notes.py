@@ -214,7 +214,7 @@ def test_the_date_forms_the_readme_lists_are_accepted(run: Run, text: str) -> No
     assert result.stdout.strip() == "2023-02-14-dated"
 
 
-@pytest.mark.parametrize("text", ["14-02-2023", "23-02-14", "2023-02-14T10:00", "last week"])
+@pytest.mark.parametrize("text", ["14-02-2023", "23-02-14", "2023-02-14T10:00", "a while ago"])
 def test_date_forms_the_readme_excludes_are_refused(run: Run, text: str) -> None:
     result = run("add", "dated", "--date", text)
     assert result.exit_code == 1

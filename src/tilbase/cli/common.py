@@ -9,8 +9,6 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer  # noqa: TID251
 
-from tilbase.errors import InvalidInput
-
 if TYPE_CHECKING:
     from tilbase.dates import DateOrder
     from tilbase.filters import NoteFilter
@@ -66,18 +64,14 @@ def parse_date_option(
 ) -> dt.date | None:
     """Read a date option or raise a one-line error naming the option.
 
-    Accepted: ``today``, ``yesterday``, ``tomorrow``, and one date in any form
-    ``tilbase.dates`` reads, slashed ``03/04/2022`` in the KB's ``date_order``
-    (pass ``kb.config.date_order``).
+    Accepted: one date in any form ``tilbase.dates`` reads (slashed
+    ``03/04/2022`` in the KB's ``date_order``: pass ``kb.config.date_order``)
+    and the words of its small grammar (``yesterday``, ``last monday``,
+    ``3 days ago``...); a period (``last week``) gives its first day.
     """
-    if value is None:
-        return None
-    from tilbase.dates import InvalidDate, parse_user_date
+    from tilbase.dateoptions import read_date
 
-    try:
-        return parse_user_date(value, order=date_order)
-    except InvalidDate as exc:
-        raise InvalidInput(f"{option}: {exc}") from None
+    return read_date(value, option, order=date_order)
 
 
 def note_filter_from_options(
@@ -94,12 +88,14 @@ def note_filter_from_options(
     ``date_order`` is the KB's (``kb.config.date_order``): it decides how
     ``--since 03/04/2022`` is read.
     """
+    from tilbase.dateoptions import date_bounds
     from tilbase.filters import NoteFilter
 
+    since_date, until_date = date_bounds(since, until, order=date_order)
     return NoteFilter(
         query=query,
         tags=tuple(tags or ()),
         topic=topic,
-        since=parse_date_option(since, "--since", date_order),
-        until=parse_date_option(until, "--until", date_order),
+        since=since_date,
+        until=until_date,
     )

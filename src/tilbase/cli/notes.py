@@ -163,8 +163,9 @@ def log(
     from tilbase.serialize import note_listing
 
     kb = open_kb(ctx)
-    since_date = parse_date_option(since, "--since", kb.config.date_order)
-    until_date = parse_date_option(until, "--until", kb.config.date_order)
+    from tilbase.dateoptions import date_bounds
+
+    since_date, until_date = date_bounds(since, until, order=kb.config.date_order)
     notes = kb.log(since_date, until_date, limit)
     show_warnings(kb)
     if as_json:
