@@ -403,3 +403,23 @@ def test_every_command_has_help(run: Run) -> None:
 
 def test_version(run: Run) -> None:
     assert run("--version", config=False).stdout.startswith("til ")
+
+
+@pytest.mark.parametrize("tag", ["!!!", "🎉", "#", " "])
+def test_add_refuses_a_tag_that_normalises_to_nothing(run: Run, kb_dir: Path, tag: str) -> None:
+    # Regression (issue 11): `til add "x" -t '!!!'` dropped the tag without a word.
+    result = run("add", "x", "-t", "python", "-t", tag)
+    assert result.exit_code == 1
+    assert result.stderr.startswith(f"error: '{tag}' is not a usable tag")
+    assert "—" in result.stderr  # a hint says what a tag may be
+    assert result.stderr.count("\n") == 1
+    assert not list((kb_dir / "notes").rglob("*.md"))
+
+
+def test_add_keeps_emoji_in_the_title_as_written(run: Run, kb_dir: Path) -> None:
+    result = run("add", "Shipped it 🎉 today", "-t", "release")
+    assert result.exit_code == 0, result.stderr
+    (path,) = (kb_dir / "notes").rglob("*.md")
+    text = path.read_text(encoding="utf-8")
+    assert "title: Shipped it 🎉 today\n" in text
+    assert "\\U" not in text
