@@ -57,7 +57,7 @@ class _TerminalBuffer(io.StringIO):
         self._encoding = encoding
 
     @property
-    def encoding(self) -> str:
+    def encoding(self) -> str:  # type: ignore[override]  # StringIO's is None
         return self._encoding
 
     def isatty(self) -> bool:
