@@ -22,8 +22,15 @@ from tilbase.errors import ExitCode, TilError
 __all__ = ["app", "main"]
 
 
+_SHELLS = ("bash", "zsh", "fish", "powershell", "pwsh")
+
+
 class TilGroup(TyperGroup):
     """The top-level command group: maps every ``TilError`` to a one-line message and exit 1."""
+
+    def parse_args(self, ctx: typer.Context, args: list[str]) -> list[str]:  # type: ignore[override]
+        _completion_for_named_shell(ctx, args)
+        return super().parse_args(ctx, args)
 
     def invoke(self, ctx: typer.Context) -> Any:  # type: ignore[override]  # a narrower Context
         try:
@@ -55,6 +62,41 @@ class TilGroup(TyperGroup):
                 "this is a bug in tilbase; run again with --debug for the traceback",
             )
             raise typer.Exit(ExitCode.USER_ERROR) from None
+
+
+def _completion_for_named_shell(ctx: typer.Context, args: list[str]) -> None:
+    """``--install-completion zsh`` / ``--show-completion fish``: use the shell that is named.
+
+    Typer's options are plain flags that detect the running shell, so the
+    name after them was ignored (zsh users got bash completion installed).
+    Without a name, Typer's own detection still runs.
+    """
+    for flag in ("--install-completion", "--show-completion"):
+        if flag not in args:
+            continue
+        position = args.index(flag)
+        shell = args[position + 1] if position + 1 < len(args) else None
+        if shell not in _SHELLS:
+            continue
+        from typer._completion_shared import (  # noqa: TID251
+            get_completion_script,
+            install,
+        )
+
+        prog_name = ctx.info_name or "til"
+        complete_var = "_{}_COMPLETE".format(prog_name.replace("-", "_").upper())
+        if flag == "--show-completion":
+            script = get_completion_script(
+                prog_name=prog_name, complete_var=complete_var, shell=shell
+            )
+            sys.stdout.write(script + "\n")
+        else:
+            installed, path = install(shell=shell, prog_name=prog_name, complete_var=complete_var)
+            sys.stdout.write(
+                f"{installed} completion installed in {path}\n"
+                "Completion will take effect once you restart the terminal\n"
+            )
+        ctx.exit(0)
 
 
 def _debugging(ctx: typer.Context) -> bool:

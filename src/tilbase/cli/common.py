@@ -9,6 +9,8 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer  # noqa: TID251
 
+from tilbase.cli.complete import complete_tag, complete_topic
+
 if TYPE_CHECKING:
     from tilbase.dates import DateOrder
     from tilbase.filters import NoteFilter
@@ -20,10 +22,18 @@ __all__ = ["CliState", "note_filter_from_options", "open_kb", "parse_date_option
 # The filter options shared by `search` and `export` (and read by `note_filter_from_options`).
 TagOption = Annotated[
     list[str] | None,
-    typer.Option("--tag", "-t", help="Only notes with this tag or one below it (repeatable)."),
+    typer.Option(
+        "--tag",
+        "-t",
+        help="Only notes with this tag or one below it (repeatable).",
+        autocompletion=complete_tag,
+    ),
 ]
 TopicOption = Annotated[
-    str | None, typer.Option("--topic", help="Only notes in this topic or one below it.")
+    str | None,
+    typer.Option(
+        "--topic", help="Only notes in this topic or one below it.", autocompletion=complete_topic
+    ),
 ]
 SinceOption = Annotated[str | None, typer.Option("--since", help="Only notes on or after.")]
 UntilOption = Annotated[str | None, typer.Option("--until", help="Only notes on or before.")]

@@ -10,6 +10,7 @@ from typing import Annotated
 import typer  # noqa: TID251
 
 from tilbase.cli.common import open_kb, parse_date_option, show_warnings
+from tilbase.cli.complete import complete_note_id
 
 __all__ = ["register"]
 
@@ -101,7 +102,12 @@ def add(
 
 def show(
     ctx: typer.Context,
-    note_id: Annotated[str, typer.Argument(metavar="ID", help="A note id or unique prefix.")],
+    note_id: Annotated[
+        str,
+        typer.Argument(
+            metavar="ID", help="A note id or unique prefix.", autocompletion=complete_note_id
+        ),
+    ],
     as_json: Annotated[bool, typer.Option("--json", help="Print the note as JSON.")] = False,
 ) -> None:
     """Show a note: rendered on a terminal, the raw file in a pipe."""
@@ -120,7 +126,12 @@ def show(
 
 def edit(
     ctx: typer.Context,
-    note_id: Annotated[str, typer.Argument(metavar="ID", help="A note id or unique prefix.")],
+    note_id: Annotated[
+        str,
+        typer.Argument(
+            metavar="ID", help="A note id or unique prefix.", autocompletion=complete_note_id
+        ),
+    ],
 ) -> None:
     """Open a note in your editor."""
     from tilbase.editor import open_in_editor
@@ -137,7 +148,12 @@ def edit(
 
 def rm(
     ctx: typer.Context,
-    note_id: Annotated[str, typer.Argument(metavar="ID", help="A note id or unique prefix.")],
+    note_id: Annotated[
+        str,
+        typer.Argument(
+            metavar="ID", help="A note id or unique prefix.", autocompletion=complete_note_id
+        ),
+    ],
 ) -> None:
     """Move a note to the trash (.tilbase/trash/); nothing is deleted."""
     from tilbase.render import escape, info

@@ -16,6 +16,7 @@ from tilbase.cli.common import (
     open_kb,
     show_warnings,
 )
+from tilbase.cli.complete import complete_note_id
 
 __all__ = ["register"]
 
@@ -64,7 +65,12 @@ def search(
 
 def related(
     ctx: typer.Context,
-    note_id: Annotated[str, typer.Argument(metavar="ID", help="A note id or unique prefix.")],
+    note_id: Annotated[
+        str,
+        typer.Argument(
+            metavar="ID", help="A note id or unique prefix.", autocompletion=complete_note_id
+        ),
+    ],
     limit: Annotated[
         int, typer.Option("--limit", "-n", min=0, help="At most this many notes.")
     ] = 10,

@@ -8,6 +8,7 @@ from typing import Annotated
 import typer  # noqa: TID251
 
 from tilbase.cli.common import open_kb, show_warnings
+from tilbase.cli.complete import complete_note_id, complete_tag
 
 __all__ = ["register"]
 
@@ -26,14 +27,19 @@ class TagSort(StrEnum):
     NAME = "name"
 
 
-_ID = typer.Argument(metavar="ID", help="A note id or unique prefix.")
+_ID = typer.Argument(
+    metavar="ID", help="A note id or unique prefix.", autocompletion=complete_note_id
+)
 
 
 @tag_app.command("add")
 def add(
     ctx: typer.Context,
     note_id: Annotated[str, _ID],
-    tags: Annotated[list[str], typer.Argument(metavar="TAG...", help="Tags to add.")],
+    tags: Annotated[
+        list[str],
+        typer.Argument(metavar="TAG...", help="Tags to add.", autocompletion=complete_tag),
+    ],
 ) -> None:
     """Add tags to a note's frontmatter (the rest of the file is left byte for byte)."""
     from tilbase.render.tags import print_tag_edit
@@ -49,7 +55,10 @@ def add(
 def rm(
     ctx: typer.Context,
     note_id: Annotated[str, _ID],
-    tags: Annotated[list[str], typer.Argument(metavar="TAG...", help="Tags to remove.")],
+    tags: Annotated[
+        list[str],
+        typer.Argument(metavar="TAG...", help="Tags to remove.", autocompletion=complete_tag),
+    ],
 ) -> None:
     """Remove tags from a note's frontmatter (an inline #hashtag is refused, not deleted)."""
     from tilbase.render.tags import print_tag_edit
@@ -82,10 +91,12 @@ def list_tags(
 @tag_app.command("rename")
 def rename(
     ctx: typer.Context,
-    old: Annotated[str, typer.Argument(metavar="OLD", help="The tag to rename.")],
+    old: Annotated[
+        str, typer.Argument(metavar="OLD", help="The tag to rename.", autocompletion=complete_tag)
+    ],
     new: Annotated[str, typer.Argument(metavar="NEW", help="Its new name (merged if in use).")],
     dry_run: Annotated[
-        bool, typer.Option("--dry-run", "-n", help="Show what would change; write nothing.")
+        bool, typer.Option("--dry-run", help="Show what would change; write nothing.")
     ] = False,
 ) -> None:
     """Rename a tag and its children in every note, in frontmatter and inline #hashtags."""
