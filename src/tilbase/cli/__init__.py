@@ -115,11 +115,31 @@ def _silence_stdout() -> None:
         pass
 
 
+#: What ``til`` alone prints: the commands people use most, and where to read more.
+OVERVIEW = """\
+til: capture what you learn, find it again, keep it in plain Markdown.
+
+  til add "what I learned" -t TAG   capture a note (text, a pipe, or $EDITOR)
+  til search "words"                find notes: ranked, with snippets
+  til log --since "last monday"     list notes, newest first
+  til show ID                       show one note (ids complete with Tab)
+  til tag list                      every tag and how many notes have it
+
+Every command: til --help.  One command, with examples: til COMMAND --help.
+"""
+
 app = typer.Typer(
     cls=TilGroup,
     name="til",
-    help="tilbase: capture what you learn, find it again, keep it in plain Markdown.",
-    no_args_is_help=True,
+    help="""tilbase: capture what you learn, find it again, keep it in plain Markdown.
+
+\b
+Examples:
+  til add "git worktree checks out a second branch in another folder" -t git
+  til search "worktree"
+  til --config ~/til/config.yaml log -n 5
+""",
+    invoke_without_command=True,
     pretty_exceptions_enable=False,
     rich_markup_mode=None,
     context_settings={"help_option_names": ["-h", "--help"]},
@@ -153,6 +173,9 @@ def _global_options(
     ] = False,
 ) -> None:
     ctx.obj = CliState(config_path=config, debug=debug)
+    if ctx.invoked_subcommand is None:
+        sys.stdout.write(OVERVIEW)
+        raise typer.Exit(0)
 
 
 notes.register(app)

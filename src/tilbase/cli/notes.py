@@ -24,7 +24,13 @@ def init(
         Path, typer.Argument(help="Folder for the new KB (created if missing).")
     ] = Path("."),
 ) -> None:
-    """Create a knowledge base: config.yaml, notes/ and a .gitignore for derived files."""
+    """Create a knowledge base: config.yaml, notes/ and a .gitignore for derived files.
+
+    \b
+    Examples:
+      til init ~/til
+      til init            (the current folder)
+    """
     from tilbase.config import init_kb
     from tilbase.render import escape, info
 
@@ -38,7 +44,13 @@ def config(
     ctx: typer.Context,
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
 ) -> None:
-    """Show where the KB, its notes and its index are."""
+    """Show where the KB, its notes and its index are.
+
+    \b
+    Examples:
+      til config
+      til --config ~/til/config.yaml config --json
+    """
     from tilbase.render import print_json, print_plain
 
     kb = open_kb(ctx)
@@ -82,7 +94,19 @@ def add(
         typer.Option("--date", help="Date: YYYY-MM-DD, today, yesterday (more: see README)."),
     ] = None,
 ) -> None:
-    """Capture a note and print its id."""
+    """Capture a note and print its id.
+
+    The text comes from the argument, from stdin ('-' or a pipe), or from
+    your editor when neither is given. The title is its first sentence;
+    #hashtags in it become tags.
+
+    \b
+    Examples:
+      til add "git worktree checks out a second branch in another folder" -t git
+      echo "jq -r strips the quotes" | til add -t shell
+      til add --date yesterday --topic Python "functools.cache memoizes"
+      til add            (opens $EDITOR)
+    """
     from tilbase.render import print_plain
 
     kb = open_kb(ctx)
@@ -110,7 +134,14 @@ def show(
     ],
     as_json: Annotated[bool, typer.Option("--json", help="Print the note as JSON.")] = False,
 ) -> None:
-    """Show a note: rendered on a terminal, the raw file in a pipe."""
+    """Show a note: rendered on a terminal, the raw file in a pipe.
+
+    \b
+    Examples:
+      til show 2023-01-05-git-worktree
+      til show 2023-01-05          (a unique prefix is enough)
+      til show 2023-01-05 --json
+    """
     from tilbase.render import print_json
     from tilbase.render.notes import print_note
     from tilbase.serialize import note_record
@@ -133,7 +164,13 @@ def edit(
         ),
     ],
 ) -> None:
-    """Open a note in your editor."""
+    """Open a note in your editor.
+
+    \b
+    Examples:
+      til edit 2023-01-05-git-worktree
+      TILBASE_EDITOR="code --wait" til edit 2023-01-05
+    """
     from tilbase.editor import open_in_editor
     from tilbase.render import escape, info
 
@@ -155,7 +192,12 @@ def rm(
         ),
     ],
 ) -> None:
-    """Move a note to the trash (.tilbase/trash/); nothing is deleted."""
+    """Move a note to the trash (.tilbase/trash/); nothing is deleted.
+
+    \b
+    Examples:
+      til rm 2023-01-05-git-worktree
+    """
     from tilbase.render import escape, info
 
     kb = open_kb(ctx)
@@ -173,7 +215,14 @@ def log(
     ] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
 ) -> None:
-    """List notes, newest first (undated notes last)."""
+    """List notes, newest first (undated notes last).
+
+    \b
+    Examples:
+      til log -n 10
+      til log --since "last monday"
+      til log --since 2023-01-01 --until 2023-03-31 --json
+    """
     from tilbase.render import print_json
     from tilbase.render.notes import print_note_list
     from tilbase.serialize import note_listing

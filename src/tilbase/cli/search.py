@@ -49,7 +49,14 @@ def search(
     ] = SortChoice.relevance,
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
 ) -> None:
-    """Find notes by words, tags, topic and dates; ranked, with highlighted snippets."""
+    """Find notes by words, tags, topic and dates; ranked, with highlighted snippets.
+
+    \b
+    Examples:
+      til search "git worktree"
+      til search rebase --tag git --since 2023
+      til search 'title:docker AND compose' -n 5 --json
+    """
     from tilbase.render.search import print_search_notes, print_search_result
     from tilbase.search import search as run_search
 
@@ -76,7 +83,13 @@ def related(
     ] = 10,
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
 ) -> None:
-    """List the notes most like this one (by the words of its title and body)."""
+    """List the notes most like this one (by the words of its title and body).
+
+    \b
+    Examples:
+      til related 2023-01-05-git-worktree
+      til related 2023-01-05 -n 3 --json
+    """
     from tilbase.render.search import print_search_result
     from tilbase.search import related as run_related
 
@@ -88,7 +101,12 @@ def related(
 
 
 def reindex(ctx: typer.Context) -> None:
-    """Rebuild the search index from the notes (never needed for correctness)."""
+    """Rebuild the search index from the notes (never needed for correctness).
+
+    \b
+    Examples:
+      til reindex
+    """
     from tilbase.render.search import print_reindex_report, reindex_progress
     from tilbase.search import reindex as run_reindex
 
