@@ -423,3 +423,27 @@ def test_add_keeps_emoji_in_the_title_as_written(run: Run, kb_dir: Path) -> None
     text = path.read_text(encoding="utf-8")
     assert "title: Shipped it 🎉 today\n" in text
     assert "\\U" not in text
+
+
+@pytest.mark.parametrize("command", ["log", "search", "export"])
+def test_since_after_until_is_an_error_not_an_empty_list(run: Run, command: str) -> None:
+    # Regression (issue 11): `--since 2024 --until 2023` silently found nothing.
+    result = run(command, "--since", "2024", "--until", "2023")
+    assert result.exit_code == 1
+    assert result.stderr.startswith("error: --since 2024 (2024-01-01) is after --until 2023")
+    assert result.stderr.count("\n") == 1
+
+
+def test_log_reads_natural_dates_and_periods(run: Run) -> None:
+    today = dt.date.today()
+    run("add", "old one", "--date", "2023-06-15")
+    run("add", "recent", "--date", "yesterday")
+    logged = run("log", "--since", "2023", "--until", "2023", "--json")
+    assert [n["title"] for n in json.loads(logged.stdout)] == ["old one"]
+    recent = run("log", "--since", "3 days ago", "--json")
+    assert [n["date"] for n in json.loads(recent.stdout)] == [
+        (today - dt.timedelta(days=1)).isoformat()
+    ]
+    bad = run("log", "--since", "someday")
+    assert bad.exit_code == 1
+    assert "3 days ago" in bad.stderr  # the hint lists the accepted forms
