@@ -214,7 +214,7 @@ def test_the_date_forms_the_readme_lists_are_accepted(run: Run, text: str) -> No
     assert result.stdout.strip() == "2023-02-14-dated"
 
 
-@pytest.mark.parametrize("text", ["14-02-2023", "23-02-14", "2023-02-14T10:00", "last week"])
+@pytest.mark.parametrize("text", ["14-02-2023", "23-02-14", "2023-02-14T10:00", "a while ago"])
 def test_date_forms_the_readme_excludes_are_refused(run: Run, text: str) -> None:
     result = run("add", "dated", "--date", text)
     assert result.exit_code == 1
@@ -403,3 +403,47 @@ def test_every_command_has_help(run: Run) -> None:
 
 def test_version(run: Run) -> None:
     assert run("--version", config=False).stdout.startswith("til ")
+
+
+@pytest.mark.parametrize("tag", ["!!!", "🎉", "#", " "])
+def test_add_refuses_a_tag_that_normalises_to_nothing(run: Run, kb_dir: Path, tag: str) -> None:
+    # Regression (issue 11): `til add "x" -t '!!!'` dropped the tag without a word.
+    result = run("add", "x", "-t", "python", "-t", tag)
+    assert result.exit_code == 1
+    assert result.stderr.startswith(f"error: '{tag}' is not a usable tag")
+    assert "—" in result.stderr  # a hint says what a tag may be
+    assert result.stderr.count("\n") == 1
+    assert not list((kb_dir / "notes").rglob("*.md"))
+
+
+def test_add_keeps_emoji_in_the_title_as_written(run: Run, kb_dir: Path) -> None:
+    result = run("add", "Shipped it 🎉 today", "-t", "release")
+    assert result.exit_code == 0, result.stderr
+    (path,) = (kb_dir / "notes").rglob("*.md")
+    text = path.read_text(encoding="utf-8")
+    assert "title: Shipped it 🎉 today\n" in text
+    assert "\\U" not in text
+
+
+@pytest.mark.parametrize("command", ["log", "search", "export"])
+def test_since_after_until_is_an_error_not_an_empty_list(run: Run, command: str) -> None:
+    # Regression (issue 11): `--since 2024 --until 2023` silently found nothing.
+    result = run(command, "--since", "2024", "--until", "2023")
+    assert result.exit_code == 1
+    assert result.stderr.startswith("error: --since 2024 (2024-01-01) is after --until 2023")
+    assert result.stderr.count("\n") == 1
+
+
+def test_log_reads_natural_dates_and_periods(run: Run) -> None:
+    today = dt.date.today()
+    run("add", "old one", "--date", "2023-06-15")
+    run("add", "recent", "--date", "yesterday")
+    logged = run("log", "--since", "2023", "--until", "2023", "--json")
+    assert [n["title"] for n in json.loads(logged.stdout)] == ["old one"]
+    recent = run("log", "--since", "3 days ago", "--json")
+    assert [n["date"] for n in json.loads(recent.stdout)] == [
+        (today - dt.timedelta(days=1)).isoformat()
+    ]
+    bad = run("log", "--since", "someday")
+    assert bad.exit_code == 1
+    assert "3 days ago" in bad.stderr  # the hint lists the accepted forms

@@ -328,3 +328,34 @@ def test_set_frontmatter_key_changes_that_key_and_nothing_else(
     assert load_yaml_mapping(split.frontmatter) == {**entries, "tags": new_tags}
     for comment in comments[: len(lines)]:
         assert comment.strip() in after
+
+
+@pytest.mark.parametrize(
+    "title",
+    [
+        "Shipped it 🎉",
+        "🎉",
+        "Zürich café – naïve",
+        "日本語のメモ",
+        "𝛼-conversion",
+        "C:\\Users\\U0001 path",
+    ],
+)
+def test_frontmatter_writes_every_character_as_itself(title: str) -> None:
+    # Regression (issue 11): libyaml wrote emoji as "\U0001F389" escapes even with allow_unicode.
+    note = Note(id="x", title=title, topic=f"Fun {title}", body="b\n")
+    text = render_note(note)
+    assert f"title: {title}\n" in text or f"title: '{title}'\n" in text
+    assert f"Fun {title}" in text
+    assert "\\U0001" not in text.replace(title, "")
+    assert read_note(text, "x.md").note == note
+
+
+@given(
+    st.text(
+        st.characters(categories=("L", "N", "So"), include_characters=" "), min_size=1, max_size=30
+    ).filter(lambda t: t.strip() == t and "  " not in t)
+)
+def test_titles_in_any_script_or_emoji_round_trip(title: str) -> None:
+    note = Note(id="x", title=title, body="b\n")
+    assert read_note(render_note(note), "x.md").note.title == title

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from tilbase.text import clean_title, decode_bytes, derive_title
 
@@ -76,3 +78,69 @@ def test_decoded_text_says_whether_it_may_be_written_back(
     decoded = decode_bytes(data)
     assert decoded is not None
     assert (decoded.has_bom, decoded.is_exact) == (has_bom, is_exact)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Dr. Smith says e.g. use i.e. properly.", "Dr. Smith says e.g. use i.e. properly."),
+        (
+            "Dr. Smith says e.g. use i.e. properly. Second one.",
+            "Dr. Smith says e.g. use i.e. properly.",
+        ),
+        ("Mr. and Mrs. Smith met Prof. X. Later more", "Mr. and Mrs. Smith met Prof. X."),
+        ("Tabs vs. spaces: a war. Over", "Tabs vs. spaces: a war."),
+        ("Fruit, nuts, etc. Are all good. Really", "Fruit, nuts, etc. Are all good."),
+        ("Python 3.11 adds TaskGroup. More soon", "Python 3.11 adds TaskGroup."),
+        ("Upgrade to v1.2.3 today. It fixes it", "Upgrade to v1.2.3 today."),
+        ("Use v1.2.3. It fixes it", "Use v1.2.3."),
+        ("Pi is about 3.14 and e is 2.72. Neat", "Pi is about 3.14 and e is 2.72."),
+        ("A 3.5 inch disk. Old", "A 3.5 inch disk."),
+        ("J. R. R. Tolkien wrote it. Yes", "J. R. R. Tolkien wrote it."),
+        ("The U.S. Army uses it. Ok", "The U.S. Army uses it."),
+        ("Use node.js. It is fast", "Use node.js."),
+        ("Learned X. And then Y.", "Learned X."),
+        ("It works! Amazing", "It works!"),
+        ("Why? Because", "Why?"),
+        ("Wait... it works. Sure", "Wait... it works."),
+        ('He said "stop." Then left', 'He said "stop."'),
+        ("See fig. 3 for details. Then", "See fig. 3 for details."),
+        ("no end punctuation", "no end punctuation"),
+        ("🎉 Shipped it. Party", "🎉 Shipped it."),
+    ],
+)
+def test_derive_title_ends_at_the_first_real_sentence_end(text: str, expected: str) -> None:
+    assert derive_title(text) == expected
+
+
+def test_a_cut_title_fits_the_cap_ellipsis_included() -> None:
+    assert derive_title("x" * 300, 10) == "x" * 9 + "…"
+    assert len(derive_title("word " * 60)) == 100
+
+
+_TITLE_PIECES = st.sampled_from(
+    [*"abcXYZ019 .!?,;:-\n\t", "e.g. ", "Dr. ", "v1.2", "3.5", "🎉", "é", "# ", "- ", "**"]
+)
+_TITLE_TEXT = st.lists(_TITLE_PIECES, max_size=150).map("".join)
+
+
+@given(text=_TITLE_TEXT, cap=st.integers(min_value=1, max_value=120))
+def test_a_title_is_never_empty_for_text_with_words_and_never_over_the_cap(
+    text: str, cap: int
+) -> None:
+    title = derive_title(text, cap)
+    assert len(title) <= cap
+    assert "\n" not in title
+    if any(char.isalnum() for char in text):
+        assert title
+        assert title.strip() == title
+
+
+@given(st.text(max_size=200))
+def test_derive_title_never_raises_and_respects_the_cap(text: str) -> None:
+    assert len(derive_title(text)) <= 100
+
+
+@pytest.mark.parametrize("text", ["The answer is no. But why", "I sat. Then stood"])
+def test_common_words_that_look_like_abbreviations_still_end_a_sentence(text: str) -> None:
+    assert derive_title(text) == text.split(". ")[0] + "."

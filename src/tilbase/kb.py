@@ -22,7 +22,7 @@ from tilbase.config import Config, find_config, load_config
 from tilbase.errors import EditorError, InvalidInput, TilError
 from tilbase.filters import NoteFilter
 from tilbase.hashtags import hashtag_tags
-from tilbase.model import Note
+from tilbase.model import Note, usable_tags
 from tilbase.ordering import SortOrder, filter_by_date, sort_newest_first
 from tilbase.store import NoteStore, ScanResult
 from tilbase.text import decode_bytes, derive_title
@@ -201,13 +201,14 @@ class KnowledgeBase:
         """
         if not text.strip():
             raise InvalidInput("the note is empty; nothing was saved")
+        given_tags = usable_tags(tags)
         body = text if text.endswith("\n") else text + "\n"
         note = Note(
             id="",
             title=(title or "").strip() or derive_title(body) or "Untitled",
             date=date or dt.date.today(),
             topic=topic,
-            tags=(*tags, *hashtag_tags(body)),
+            tags=(*given_tags, *hashtag_tags(body)),
             body=body,
         )
         saved = self.store.add(note, taken_ids=(n.id for n in self.notes()))
@@ -255,6 +256,7 @@ class KnowledgeBase:
         showed) or the note cannot be saved (a read-only KB, a busy lock), the
         file is kept and the error names it, so nothing typed is lost.
         """
+        tags = usable_tags(tags)  # before the person writes anything
         with self._editor_draft(open_editor) as text:
             return self.add(text, title=title, topic=topic, tags=tags, date=date)
 

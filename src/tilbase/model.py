@@ -28,6 +28,7 @@ __all__ = [
     "normalize_tags",
     "slugify",
     "unique_id",
+    "usable_tags",
 ]
 
 MAX_SLUG_LENGTH = 60
@@ -139,6 +140,27 @@ def normalize_tags(raw: Iterable[str] | str | None) -> tuple[str, ...]:
         if tag:
             seen.setdefault(tag, None)
     return tuple(seen)
+
+
+def usable_tags(raw: Iterable[str]) -> tuple[str, ...]:
+    """Normalise tags a person typed, refusing any that normalise to nothing.
+
+    ``normalize_tags`` quietly drops a tag like ``!!!`` or ``🎉``; where the
+    person named the tag themselves (``til add -t``, ``til tag add``) that
+    would lose it without a word, so it is an ``InvalidInput`` instead.
+    """
+    from tilbase.errors import InvalidInput
+
+    tags = []
+    for item in raw:
+        tag = normalize_tag(item)
+        if not tag:
+            raise InvalidInput(
+                f"'{item}' is not a usable tag (nothing is left after normalising)",
+                "a tag needs a letter or a digit, e.g. -t python or -t lang/python",
+            )
+        tags.append(tag)
+    return normalize_tags(tags)
 
 
 def slugify(text: str, max_length: int = MAX_SLUG_LENGTH) -> str:

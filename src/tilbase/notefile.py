@@ -165,9 +165,23 @@ def _shown_value(value: Any) -> str:
 
 
 def _dump(metadata: dict[str, Any]) -> str:
+    """YAML for a frontmatter mapping, with every character written as itself.
+
+    libyaml's C emitter escapes characters outside the Basic Multilingual
+    Plane (emoji become ``"\\U0001F389"``) even with ``allow_unicode``; when
+    it did, the pure-Python emitter, which writes them as they are, dumps
+    the mapping again. Most notes never need it, so writing stays fast.
+    """
+    dumped = _dump_with(metadata, _Dumper)
+    if "\\U" in dumped and _Dumper is not yaml.SafeDumper:
+        dumped = _dump_with(metadata, yaml.SafeDumper)
+    return dumped
+
+
+def _dump_with(metadata: dict[str, Any], dumper: type[yaml.SafeDumper]) -> str:
     dumped: str = yaml.dump(
         metadata,
-        Dumper=_Dumper,
+        Dumper=dumper,
         sort_keys=False,
         allow_unicode=True,
         default_flow_style=None,

@@ -40,7 +40,7 @@ from tilbase.hashtags import (
     hashtag_tags,
     replace_hashtags,
 )
-from tilbase.model import Note, normalize_tag, normalize_tags
+from tilbase.model import Note, normalize_tag, normalize_tags, usable_tags
 from tilbase.notefile import load_frontmatter, set_frontmatter_key, split_frontmatter
 from tilbase.notemeta import frontmatter_tags, note_tags
 
@@ -153,15 +153,10 @@ class _FileTags:
 
 
 def _usable_tags(raw: Iterable[str]) -> tuple[str, ...]:
-    tags = []
-    for item in raw:
-        tag = normalize_tag(item)
-        if not tag:
-            raise InvalidInput(f"'{item}' is not a usable tag (nothing is left after normalising)")
-        tags.append(tag)
+    tags = usable_tags(raw)
     if not tags:
         raise InvalidInput("no tag given")
-    return normalize_tags(tags)
+    return tags
 
 
 def _read_tags(kb: KnowledgeBase, note: Note) -> _FileTags:

@@ -5,7 +5,14 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-__all__ = ["DecodedText", "clean_title", "decode_bytes", "derive_title"]
+__all__ = [
+    "ABBREVIATIONS",
+    "DecodedText",
+    "clean_title",
+    "decode_bytes",
+    "derive_title",
+    "first_sentence",
+]
 
 _BOM = "\ufeff"
 _LINK = re.compile(r"!?\[([^\]]*)\]\([^)]*\)")
@@ -18,7 +25,23 @@ _SINGLE_EMPHASIS = re.compile(r"(?<![\w*])[*_](?=\S)|(?<=\S)[*_](?![\w*])")
 _HEADING_MARKS = re.compile(r"^\s{0,3}#{1,6}(?:\s+|$)|\s+#+\s*$")
 _BLOCK_MARKS = re.compile(r"^\s*(?:>\s*)+|^\s*(?:[-+*•]|\d{1,9}[.)])\s+")
 _SPACES = re.compile(r"\s+")
-_SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=\S)")
+# A place where a sentence may end: end punctuation (closing quotes or brackets may follow),
+# white space, then the next sentence's first character.
+_SENTENCE_END = re.compile(r"[.!?…]+[\"'”’)\]]*\s+(?=\S)")
+# The word just before a full stop: letters, possibly dotted inside (``e.g``, ``U.S``).
+_WORD_BEFORE_DOT = re.compile(r"([^\W\d_]+(?:\.[^\W\d_]+)*)\.+$")
+_INITIAL_AHEAD = re.compile(r"[^\W\d_]\.\s")
+_INITIAL_BEHIND = re.compile(r"(?:^|\s)[^\W\d_]\.\s+$")
+#: Words that end with a full stop without ending the sentence (compared case-insensitively).
+ABBREVIATIONS = frozenset(
+    {
+        *("dr", "mr", "mrs", "ms", "mx", "prof", "sr", "jr", "st", "mt", "rev", "gen", "lt"),
+        *("sgt", "capt", "hon", "e.g", "eg", "i.e", "ie", "etc", "vs", "v", "cf", "al", "ca"),
+        *("approx", "incl", "excl", "esp", "resp", "viz", "fig", "figs", "vol", "vols", "pp"),
+        *("ch", "eq", "eqs", "inc", "ltd", "corp", "dept", "avg", "jan", "feb", "apr", "jun"),
+        *("jul", "aug", "sep", "sept", "oct", "nov", "dec", "a.m", "p.m", "u.s", "u.k"),
+    }
+)
 _MAX_TITLE = 100
 
 
@@ -90,10 +113,46 @@ def clean_title(text: str) -> str:
     return _SPACES.sub(" ", title).strip()
 
 
-def derive_title(text: str, max_length: int = _MAX_TITLE) -> str:
-    """A title for text that has none: its first non-empty line, up to the first sentence end.
+def first_sentence(line: str) -> str:
+    """The first sentence of one line of plain text.
 
-    Long titles are cut at a word boundary and end with an ellipsis.
+    A sentence ends at ``.``, ``!``, ``?`` or ``…`` followed by white space,
+    except after a known abbreviation (``Dr.``, ``e.g.``, ``i.e.``, ``etc.``,
+    ``vs.``: see ``ABBREVIATIONS``) or an initial next to another one, and
+    except where the next word starts in lower case. Dots inside a word or
+    number (``v1.2.3``, ``Python 3.11``, ``3.5``, ``node.js``) never end one.
+    """
+    for match in _SENTENCE_END.finditer(line):
+        if _continues_sentence(line[: match.start() + 1], line[match.end() :]):
+            continue
+        return line[: match.end()].rstrip()
+    return line
+
+
+def _continues_sentence(before: str, after: str) -> bool:
+    """True when the punctuation ending ``before`` does not end a sentence."""
+    if after[0].islower():
+        return True
+    if not before.endswith("."):
+        return False
+    word = _WORD_BEFORE_DOT.search(before)
+    if word is None:
+        return False
+    start = word.start(1)
+    if start > 0 and not (before[start - 1].isspace() or before[start - 1] in "([{\"'“‘"):
+        return False  # the tail of something longer, like "node.js." or "3.x."
+    text = word.group(1)
+    if len(text) == 1:  # an initial among initials ("J. R. R. Tolkien"), not "Learned X."
+        return bool(_INITIAL_AHEAD.match(after) or _INITIAL_BEHIND.search(before[:start]))
+    return text.casefold() in ABBREVIATIONS
+
+
+def derive_title(text: str, max_length: int = _MAX_TITLE) -> str:
+    """A title for text that has none: the first sentence of its first non-empty line.
+
+    Titles longer than ``max_length`` are cut at a word boundary and end with
+    an ellipsis, which counts toward ``max_length``. The result is empty only
+    when the text has no line with a usable title (blank, or rules like ``---``).
     """
     for line in text.replace(_BOM, "").splitlines():
         candidate = clean_title(line)
@@ -101,8 +160,13 @@ def derive_title(text: str, max_length: int = _MAX_TITLE) -> str:
             break
     else:
         return ""
-    first_sentence = _SENTENCE_END.split(candidate, maxsplit=1)[0]
-    if len(first_sentence) <= max_length:
-        return first_sentence
-    cut = first_sentence[:max_length].rsplit(" ", 1)[0].rstrip(" ,;:-")
+    sentence = first_sentence(candidate)
+    if len(sentence) <= max_length:
+        return sentence
+    limit = max_length - 1  # room for the ellipsis
+    if limit < 1:
+        return sentence[:max_length]
+    cut = sentence[: limit + 1].rsplit(" ", 1)[0].rstrip(" ,;:-")
+    if not cut or len(cut) > limit:
+        cut = sentence[:limit].rstrip() or sentence[:limit]
     return cut + "…"

@@ -22,8 +22,15 @@ from tilbase.errors import ExitCode, TilError
 __all__ = ["app", "main"]
 
 
+_SHELLS = ("bash", "zsh", "fish", "powershell", "pwsh")
+
+
 class TilGroup(TyperGroup):
     """The top-level command group: maps every ``TilError`` to a one-line message and exit 1."""
+
+    def parse_args(self, ctx: typer.Context, args: list[str]) -> list[str]:  # type: ignore[override]
+        _completion_for_named_shell(ctx, args)
+        return super().parse_args(ctx, args)
 
     def invoke(self, ctx: typer.Context) -> Any:  # type: ignore[override]  # a narrower Context
         try:
@@ -57,6 +64,41 @@ class TilGroup(TyperGroup):
             raise typer.Exit(ExitCode.USER_ERROR) from None
 
 
+def _completion_for_named_shell(ctx: typer.Context, args: list[str]) -> None:
+    """``--install-completion zsh`` / ``--show-completion fish``: use the shell that is named.
+
+    Typer's options are plain flags that detect the running shell, so the
+    name after them was ignored (zsh users got bash completion installed).
+    Without a name, Typer's own detection still runs.
+    """
+    for flag in ("--install-completion", "--show-completion"):
+        if flag not in args:
+            continue
+        position = args.index(flag)
+        shell = args[position + 1] if position + 1 < len(args) else None
+        if shell not in _SHELLS:
+            continue
+        from typer._completion_shared import (  # noqa: TID251
+            get_completion_script,
+            install,
+        )
+
+        prog_name = ctx.info_name or "til"
+        complete_var = "_{}_COMPLETE".format(prog_name.replace("-", "_").upper())
+        if flag == "--show-completion":
+            script = get_completion_script(
+                prog_name=prog_name, complete_var=complete_var, shell=shell
+            )
+            sys.stdout.write(script + "\n")
+        else:
+            installed, path = install(shell=shell, prog_name=prog_name, complete_var=complete_var)
+            sys.stdout.write(
+                f"{installed} completion installed in {path}\n"
+                "Completion will take effect once you restart the terminal\n"
+            )
+        ctx.exit(0)
+
+
 def _debugging(ctx: typer.Context) -> bool:
     state = ctx.find_object(CliState)
     return bool(state and state.debug)
@@ -73,11 +115,31 @@ def _silence_stdout() -> None:
         pass
 
 
+#: What ``til`` alone prints: the commands people use most, and where to read more.
+OVERVIEW = """\
+til: capture what you learn, find it again, keep it in plain Markdown.
+
+  til add "what I learned" -t TAG   capture a note (text, a pipe, or $EDITOR)
+  til search "words"                find notes: ranked, with snippets
+  til log --since "last monday"     list notes, newest first
+  til show ID                       show one note (ids complete with Tab)
+  til tag list                      every tag and how many notes have it
+
+Every command: til --help.  One command, with examples: til COMMAND --help.
+"""
+
 app = typer.Typer(
     cls=TilGroup,
     name="til",
-    help="tilbase: capture what you learn, find it again, keep it in plain Markdown.",
-    no_args_is_help=True,
+    help="""tilbase: capture what you learn, find it again, keep it in plain Markdown.
+
+\b
+Examples:
+  til add "git worktree checks out a second branch in another folder" -t git
+  til search "worktree"
+  til --config ~/til/config.yaml log -n 5
+""",
+    invoke_without_command=True,
     pretty_exceptions_enable=False,
     rich_markup_mode=None,
     context_settings={"help_option_names": ["-h", "--help"]},
@@ -111,6 +173,9 @@ def _global_options(
     ] = False,
 ) -> None:
     ctx.obj = CliState(config_path=config, debug=debug)
+    if ctx.invoked_subcommand is None:
+        sys.stdout.write(OVERVIEW)
+        raise typer.Exit(0)
 
 
 notes.register(app)

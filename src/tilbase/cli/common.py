@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer  # noqa: TID251
 
-from tilbase.errors import InvalidInput
+from tilbase.cli.complete import complete_tag, complete_topic
 
 if TYPE_CHECKING:
     from tilbase.dates import DateOrder
@@ -22,10 +22,18 @@ __all__ = ["CliState", "note_filter_from_options", "open_kb", "parse_date_option
 # The filter options shared by `search` and `export` (and read by `note_filter_from_options`).
 TagOption = Annotated[
     list[str] | None,
-    typer.Option("--tag", "-t", help="Only notes with this tag or one below it (repeatable)."),
+    typer.Option(
+        "--tag",
+        "-t",
+        help="Only notes with this tag or one below it (repeatable).",
+        autocompletion=complete_tag,
+    ),
 ]
 TopicOption = Annotated[
-    str | None, typer.Option("--topic", help="Only notes in this topic or one below it.")
+    str | None,
+    typer.Option(
+        "--topic", help="Only notes in this topic or one below it.", autocompletion=complete_topic
+    ),
 ]
 SinceOption = Annotated[str | None, typer.Option("--since", help="Only notes on or after.")]
 UntilOption = Annotated[str | None, typer.Option("--until", help="Only notes on or before.")]
@@ -66,18 +74,14 @@ def parse_date_option(
 ) -> dt.date | None:
     """Read a date option or raise a one-line error naming the option.
 
-    Accepted: ``today``, ``yesterday``, ``tomorrow``, and one date in any form
-    ``tilbase.dates`` reads, slashed ``03/04/2022`` in the KB's ``date_order``
-    (pass ``kb.config.date_order``).
+    Accepted: one date in any form ``tilbase.dates`` reads (slashed
+    ``03/04/2022`` in the KB's ``date_order``: pass ``kb.config.date_order``)
+    and the words of its small grammar (``yesterday``, ``last monday``,
+    ``3 days ago``...); a period (``last week``) gives its first day.
     """
-    if value is None:
-        return None
-    from tilbase.dates import InvalidDate, parse_user_date
+    from tilbase.dateoptions import read_date
 
-    try:
-        return parse_user_date(value, order=date_order)
-    except InvalidDate as exc:
-        raise InvalidInput(f"{option}: {exc}") from None
+    return read_date(value, option, order=date_order)
 
 
 def note_filter_from_options(
@@ -94,12 +98,14 @@ def note_filter_from_options(
     ``date_order`` is the KB's (``kb.config.date_order``): it decides how
     ``--since 03/04/2022`` is read.
     """
+    from tilbase.dateoptions import date_bounds
     from tilbase.filters import NoteFilter
 
+    since_date, until_date = date_bounds(since, until, order=date_order)
     return NoteFilter(
         query=query,
         tags=tuple(tags or ()),
         topic=topic,
-        since=parse_date_option(since, "--since", date_order),
-        until=parse_date_option(until, "--until", date_order),
+        since=since_date,
+        until=until_date,
     )

@@ -66,7 +66,14 @@ def export(
         bool, typer.Option("--force", help="Replace an existing output file.")
     ] = False,
 ) -> None:
-    """Export notes as Markdown that re-imports, a TIL repository, or JSON."""
+    """Export notes as Markdown that re-imports, a TIL repository, or JSON.
+
+    \b
+    Examples:
+      til export -o til.md
+      til export --tag git --format json -o git.json
+      til export --format repo -o ~/til-site
+    """
     from tilbase.export import ExportOptions, ExportRequest
     from tilbase.render.export import print_export_outcome
 

@@ -41,7 +41,14 @@ def import_(
         ),
     ] = None,
 ) -> None:
-    """Import notes: split files of dated entries into notes; safe to run again."""
+    """Import notes: split files of dated entries into notes; safe to run again.
+
+    \b
+    Examples:
+      til import ~/notes/til.md
+      til import ~/old-til-repo --dry-run
+      til import ~/old-til-repo --dates-from git
+    """
     from tilbase.importer import ImportOptions, collect_sources
     from tilbase.parse import get_style
     from tilbase.render import print_json

@@ -10,6 +10,7 @@ from typing import Annotated
 import typer  # noqa: TID251
 
 from tilbase.cli.common import open_kb, parse_date_option, show_warnings
+from tilbase.cli.complete import complete_note_id
 
 __all__ = ["register"]
 
@@ -26,7 +27,13 @@ def init(
         bool, typer.Option("--git", help="Also make it a git repository, for `til sync`.")
     ] = False,
 ) -> None:
-    """Create a knowledge base: config.yaml, notes/ and a .gitignore for derived files."""
+    """Create a knowledge base: config.yaml, notes/ and a .gitignore for derived files.
+
+    \b
+    Examples:
+      til init ~/til
+      til init            (the current folder)
+    """
     from tilbase.config import init_kb
     from tilbase.render import escape, info
 
@@ -51,7 +58,13 @@ def config(
     ctx: typer.Context,
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
 ) -> None:
-    """Show where the KB, its notes and its index are."""
+    """Show where the KB, its notes and its index are.
+
+    \b
+    Examples:
+      til config
+      til --config ~/til/config.yaml config --json
+    """
     from tilbase.render import print_json, print_plain
 
     kb = open_kb(ctx)
@@ -95,7 +108,19 @@ def add(
         typer.Option("--date", help="Date: YYYY-MM-DD, today, yesterday (more: see README)."),
     ] = None,
 ) -> None:
-    """Capture a note and print its id."""
+    """Capture a note and print its id.
+
+    The text comes from the argument, from stdin ('-' or a pipe), or from
+    your editor when neither is given. The title is its first sentence;
+    #hashtags in it become tags.
+
+    \b
+    Examples:
+      til add "git worktree checks out a second branch in another folder" -t git
+      echo "jq -r strips the quotes" | til add -t shell
+      til add --date yesterday --topic Python "functools.cache memoizes"
+      til add            (opens $EDITOR)
+    """
     from tilbase.render import print_plain
 
     kb = open_kb(ctx)
@@ -115,10 +140,22 @@ def add(
 
 def show(
     ctx: typer.Context,
-    note_id: Annotated[str, typer.Argument(metavar="ID", help="A note id or unique prefix.")],
+    note_id: Annotated[
+        str,
+        typer.Argument(
+            metavar="ID", help="A note id or unique prefix.", autocompletion=complete_note_id
+        ),
+    ],
     as_json: Annotated[bool, typer.Option("--json", help="Print the note as JSON.")] = False,
 ) -> None:
-    """Show a note: rendered on a terminal, the raw file in a pipe."""
+    """Show a note: rendered on a terminal, the raw file in a pipe.
+
+    \b
+    Examples:
+      til show 2023-01-05-git-worktree
+      til show 2023-01-05          (a unique prefix is enough)
+      til show 2023-01-05 --json
+    """
     from tilbase.render import print_json
     from tilbase.render.notes import print_note
     from tilbase.serialize import note_record
@@ -134,9 +171,20 @@ def show(
 
 def edit(
     ctx: typer.Context,
-    note_id: Annotated[str, typer.Argument(metavar="ID", help="A note id or unique prefix.")],
+    note_id: Annotated[
+        str,
+        typer.Argument(
+            metavar="ID", help="A note id or unique prefix.", autocompletion=complete_note_id
+        ),
+    ],
 ) -> None:
-    """Open a note in your editor."""
+    """Open a note in your editor.
+
+    \b
+    Examples:
+      til edit 2023-01-05-git-worktree
+      TILBASE_EDITOR="code --wait" til edit 2023-01-05
+    """
     from tilbase.editor import open_in_editor
     from tilbase.render import escape, info
 
@@ -148,9 +196,19 @@ def edit(
 
 def rm(
     ctx: typer.Context,
-    note_id: Annotated[str, typer.Argument(metavar="ID", help="A note id or unique prefix.")],
+    note_id: Annotated[
+        str,
+        typer.Argument(
+            metavar="ID", help="A note id or unique prefix.", autocompletion=complete_note_id
+        ),
+    ],
 ) -> None:
-    """Move a note to the trash (.tilbase/trash/); nothing is deleted."""
+    """Move a note to the trash (.tilbase/trash/); nothing is deleted.
+
+    \b
+    Examples:
+      til rm 2023-01-05-git-worktree
+    """
     from tilbase.render import escape, info
 
     kb = open_kb(ctx)
@@ -168,14 +226,22 @@ def log(
     ] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
 ) -> None:
-    """List notes, newest first (undated notes last)."""
+    """List notes, newest first (undated notes last).
+
+    \b
+    Examples:
+      til log -n 10
+      til log --since "last monday"
+      til log --since 2023-01-01 --until 2023-03-31 --json
+    """
     from tilbase.render import print_json
     from tilbase.render.notes import print_note_list
     from tilbase.serialize import note_listing
 
     kb = open_kb(ctx)
-    since_date = parse_date_option(since, "--since", kb.config.date_order)
-    until_date = parse_date_option(until, "--until", kb.config.date_order)
+    from tilbase.dateoptions import date_bounds
+
+    since_date, until_date = date_bounds(since, until, order=kb.config.date_order)
     notes = kb.log(since_date, until_date, limit)
     show_warnings(kb)
     if as_json:

@@ -16,6 +16,7 @@ from tilbase.cli.common import (
     open_kb,
     show_warnings,
 )
+from tilbase.cli.complete import complete_note_id
 
 __all__ = ["register"]
 
@@ -48,7 +49,14 @@ def search(
     ] = SortChoice.relevance,
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
 ) -> None:
-    """Find notes by words, tags, topic and dates; ranked, with highlighted snippets."""
+    """Find notes by words, tags, topic and dates; ranked, with highlighted snippets.
+
+    \b
+    Examples:
+      til search "git worktree"
+      til search rebase --tag git --since 2023
+      til search 'title:docker AND compose' -n 5 --json
+    """
     from tilbase.render.search import print_search_notes, print_search_result
 
     kb = open_kb(ctx)
@@ -63,13 +71,24 @@ def search(
 
 def related(
     ctx: typer.Context,
-    note_id: Annotated[str, typer.Argument(metavar="ID", help="A note id or unique prefix.")],
+    note_id: Annotated[
+        str,
+        typer.Argument(
+            metavar="ID", help="A note id or unique prefix.", autocompletion=complete_note_id
+        ),
+    ],
     limit: Annotated[
         int, typer.Option("--limit", "-n", min=0, help="At most this many notes.")
     ] = 10,
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
 ) -> None:
-    """List the notes most like this one (by the words of its title and body)."""
+    """List the notes most like this one (by the words of its title and body).
+
+    \b
+    Examples:
+      til related 2023-01-05-git-worktree
+      til related 2023-01-05 -n 3 --json
+    """
     from tilbase.render.search import print_search_result
 
     kb = open_kb(ctx)
@@ -80,7 +99,12 @@ def related(
 
 
 def reindex(ctx: typer.Context) -> None:
-    """Rebuild the search index from the notes (never needed for correctness)."""
+    """Rebuild the search index from the notes (never needed for correctness).
+
+    \b
+    Examples:
+      til reindex
+    """
     from tilbase.render.search import print_reindex_report, reindex_progress
 
     kb = open_kb(ctx)

@@ -32,7 +32,13 @@ def sync(
         bool, typer.Option("--quiet", "-q", help="Print only conflicts and errors.")
     ] = False,
 ) -> None:
-    """Commit this machine's note changes, then pull, merge and push them through git."""
+    """Commit this machine's note changes, then pull, merge and push them through git.
+
+    \b
+    Examples:
+      til sync --remote git@github.com:me/til-notes.git
+      til sync
+    """
     from tilbase.render import info, print_json, print_plain
 
     kb = open_kb(ctx)

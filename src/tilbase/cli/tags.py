@@ -8,15 +8,28 @@ from typing import Annotated
 import typer  # noqa: TID251
 
 from tilbase.cli.common import open_kb, show_warnings
+from tilbase.cli.complete import complete_note_id, complete_tag
 
 __all__ = ["register"]
 
-tag_app = typer.Typer(
-    name="tag",
-    help="Add, remove, list and rename tags.",
-    no_args_is_help=True,
-    rich_markup_mode=None,
-)
+TAG_HELP = """Add, remove, list and rename tags.
+
+\b
+Examples:
+  til tag list
+  til tag add 2023-01-05-git-worktree git
+  til tag rename ml machine-learning --dry-run
+"""
+
+tag_app = typer.Typer(name="tag", rich_markup_mode=None)
+
+
+@tag_app.callback(invoke_without_command=True, help=TAG_HELP)
+def _tag_group(ctx: typer.Context) -> None:
+    """``til tag`` alone: its help, and success (a bare group is a question, not an error)."""
+    if ctx.invoked_subcommand is None:
+        typer.echo(ctx.get_help())
+        raise typer.Exit(0)
 
 
 class TagSort(StrEnum):
@@ -26,16 +39,26 @@ class TagSort(StrEnum):
     NAME = "name"
 
 
-_ID = typer.Argument(metavar="ID", help="A note id or unique prefix.")
+_ID = typer.Argument(
+    metavar="ID", help="A note id or unique prefix.", autocompletion=complete_note_id
+)
 
 
 @tag_app.command("add")
 def add(
     ctx: typer.Context,
     note_id: Annotated[str, _ID],
-    tags: Annotated[list[str], typer.Argument(metavar="TAG...", help="Tags to add.")],
+    tags: Annotated[
+        list[str],
+        typer.Argument(metavar="TAG...", help="Tags to add.", autocompletion=complete_tag),
+    ],
 ) -> None:
-    """Add tags to a note's frontmatter (the rest of the file is left byte for byte)."""
+    """Add tags to a note's frontmatter (the rest of the file is left byte for byte).
+
+    \b
+    Examples:
+      til tag add 2023-01-05-git-worktree git tools
+    """
     from tilbase.render.tags import print_tag_edit
 
     kb = open_kb(ctx)
@@ -48,9 +71,17 @@ def add(
 def rm(
     ctx: typer.Context,
     note_id: Annotated[str, _ID],
-    tags: Annotated[list[str], typer.Argument(metavar="TAG...", help="Tags to remove.")],
+    tags: Annotated[
+        list[str],
+        typer.Argument(metavar="TAG...", help="Tags to remove.", autocompletion=complete_tag),
+    ],
 ) -> None:
-    """Remove tags from a note's frontmatter (an inline #hashtag is refused, not deleted)."""
+    """Remove tags from a note's frontmatter (an inline #hashtag is refused, not deleted).
+
+    \b
+    Examples:
+      til tag rm 2023-01-05-git-worktree tools
+    """
     from tilbase.render.tags import print_tag_edit
 
     kb = open_kb(ctx)
@@ -67,7 +98,13 @@ def list_tags(
         TagSort, typer.Option("--sort", help="Order: count (most used first) or name.")
     ] = TagSort.NAME,
 ) -> None:
-    """Every tag with its number of notes; a/b tags roll up into a."""
+    """Every tag with its number of notes; a/b tags roll up into a.
+
+    \b
+    Examples:
+      til tag list
+      til tag list --sort count --json
+    """
     from tilbase.render.tags import print_tag_list
 
     kb = open_kb(ctx)
@@ -79,13 +116,21 @@ def list_tags(
 @tag_app.command("rename")
 def rename(
     ctx: typer.Context,
-    old: Annotated[str, typer.Argument(metavar="OLD", help="The tag to rename.")],
+    old: Annotated[
+        str, typer.Argument(metavar="OLD", help="The tag to rename.", autocompletion=complete_tag)
+    ],
     new: Annotated[str, typer.Argument(metavar="NEW", help="Its new name (merged if in use).")],
     dry_run: Annotated[
-        bool, typer.Option("--dry-run", "-n", help="Show what would change; write nothing.")
+        bool, typer.Option("--dry-run", help="Show what would change; write nothing.")
     ] = False,
 ) -> None:
-    """Rename a tag and its children in every note, in frontmatter and inline #hashtags."""
+    """Rename a tag and its children in every note, in frontmatter and inline #hashtags.
+
+    \b
+    Examples:
+      til tag rename ml machine-learning --dry-run
+      til tag rename py lang/python
+    """
     from tilbase.render.tags import print_rename
 
     kb = open_kb(ctx)

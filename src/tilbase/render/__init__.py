@@ -23,6 +23,7 @@ __all__ = [
     "is_terminal",
     "print_json",
     "print_plain",
+    "set_color",
     "stderr_console",
     "stdout_console",
     "warning",
@@ -41,18 +42,37 @@ def escape(text: str) -> str:
     return rich_escape(text)
 
 
+_color: bool | None = None  # None: Rich decides from NO_COLOR and the terminal
+
+
+def set_color(enabled: bool | None) -> None:
+    """Switch colour off (``--no-color``) or back to the default (``None``) for every console.
+
+    ``NO_COLOR`` is honoured without this: Rich reads it. Styles that are not
+    colour (bold, dim) stay, as NO_COLOR asks.
+    """
+    global _color
+    _color = enabled
+    _stdout_console.cache_clear()
+    _stderr_console.cache_clear()
+
+
+def _no_color() -> bool | None:
+    return True if _color is False else None
+
+
 @lru_cache(maxsize=1)
 def _stderr_console(file_id: int) -> Console:
     from rich.console import Console
 
-    return Console(file=sys.stderr, highlight=False, soft_wrap=True)
+    return Console(file=sys.stderr, highlight=False, soft_wrap=True, no_color=_no_color())
 
 
 @lru_cache(maxsize=1)
 def _stdout_console(file_id: int) -> Console:
     from rich.console import Console
 
-    return Console(file=sys.stdout, highlight=False)
+    return Console(file=sys.stdout, highlight=False, no_color=_no_color())
 
 
 def stdout_console() -> Console:

@@ -3,11 +3,45 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 from tilbase.model import Note
 from tilbase.render import escape, is_terminal, print_plain, stdout_console
 
-__all__ = ["note_header", "print_note", "print_note_list"]
+if TYPE_CHECKING:
+    from rich.console import Console
+
+__all__ = ["note_header", "print_id_line", "print_note", "print_note_list"]
+
+_LIST_INDENT = 12  # under the title, past the date column
+
+
+def print_id_line(
+    console: Console, note_id: str, meta: str = "", indent: int = 0, *, meta_first: bool = False
+) -> None:
+    """A note's id and ``meta`` (Rich markup) on one line when both fit, else on two.
+
+    The id is never broken: when it does not fit beside ``meta`` each gets
+    its own line; when it is wider than the terminal the indent is dropped
+    and the line is left to the terminal to wrap (no newline is put inside
+    it), so a double-click still selects the whole id. ``meta_first`` puts
+    ``meta`` before the id.
+    """
+    from rich.text import Text
+
+    width = console.width
+    pad = " " * indent
+    shown_id = f"[dim]{escape(note_id)}[/]"
+    meta_width = Text.from_markup(meta).cell_len if meta else 0
+    if meta and indent + len(note_id) + 2 + meta_width <= width:
+        console.print(pad + (f"{meta}  {shown_id}" if meta_first else f"{shown_id}  {meta}"))
+        return
+    if meta and meta_first:
+        console.print(pad + meta)
+    id_indent = indent if indent + len(note_id) <= width else max(0, width - len(note_id))
+    console.print(" " * id_indent + shown_id, soft_wrap=True)
+    if meta and not meta_first:
+        console.print(pad + meta)
 
 
 def _date_text(note: Note) -> str:
@@ -27,18 +61,10 @@ def print_note_list(notes: Sequence[Note]) -> None:
             print_plain(f"{_date_text(note)}\t{note.id}\t{note.title}")
         return
     console = stdout_console()
-    indent = " " * 12
+    indent = _LIST_INDENT if console.width >= 60 else 2
     for note in notes:
         console.print(f"[cyan]{_date_text(note):<10}[/]  [bold]{escape(note.title)}[/]")
-        meta_plain = "  ".join(filter(None, [note.topic, " ".join(f"#{t}" for t in note.tags)]))
-        meta = _meta_markup(note)
-        if not meta:
-            console.print(f"{indent}[dim]{escape(note.id)}[/]")
-        elif len(indent) + len(note.id) + 2 + len(meta_plain) <= console.width:
-            console.print(f"{indent}[dim]{escape(note.id)}[/]  {meta}")
-        else:
-            console.print(f"{indent}[dim]{escape(note.id)}[/]")
-            console.print(f"{indent}{meta}")
+        print_id_line(console, note.id, _meta_markup(note), indent)
 
 
 def _meta_markup(note: Note) -> str:
@@ -60,6 +86,6 @@ def print_note(note: Note, raw_text: str) -> None:
 
     console = stdout_console()
     console.print(f"[bold]{escape(note.title)}[/]")
-    console.print(note_header(note) + f"  [dim]{escape(note.id)}[/]")
+    print_id_line(console, note.id, note_header(note), meta_first=True)
     console.print(Rule(style="dim"))
     console.print(Markdown(note.body))

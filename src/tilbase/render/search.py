@@ -83,15 +83,14 @@ def _print_ranked(result: SearchResult) -> None:
     from rich.padding import Padding
     from rich.text import Text
 
-    from tilbase.render.notes import note_header
+    from tilbase.render.notes import note_header, print_id_line
 
     console = stdout_console()
     width = len(str(len(result.hits)))
     for rank, hit in enumerate(result.hits, start=1):
         console.print(Text(f"{rank:>{width}}  "), _styled(hit.title, "bold"), sep="", end="\n")
         indent = (0, 0, 0, width + 2)
-        header = f"{note_header(hit.note)}  [dim]{escape(hit.note.id)}[/]"
-        console.print(Padding(header, indent))
+        print_id_line(console, hit.note.id, note_header(hit.note), width + 2, meta_first=True)
         if hit.snippet:
             console.print(Padding(_styled(hit.snippet, ""), indent))
         console.print()
