@@ -34,10 +34,20 @@ if TYPE_CHECKING:
     from tilbase.index.manifest import SyncReport
     from tilbase.index.reader import IndexReader
     from tilbase.search import Searcher, SearchResult
+    from tilbase.stats import Stats
     from tilbase.sync import GitSyncReport
     from tilbase.tags import RenamePlan, TagCount, TagEdit
+    from tilbase.trashcan import RestoredNote, TrashedNote
 
-__all__ = ["EditorRunner", "KnowledgeBase", "RemovedNote", "filter_by_date", "sort_newest_first"]
+__all__ = [
+    "EditOutcome",
+    "EditorRunner",
+    "KnowledgeBase",
+    "RemovedNote",
+    "filter_by_date",
+    "now_with_offset",
+    "sort_newest_first",
+]
 
 #: Opens a path in an editor and waits (``tilbase.editor.open_in_editor``).
 EditorRunner = Callable[[Path, str | None], None]
@@ -49,6 +59,21 @@ class RemovedNote:
 
     note: Note
     trash_path: Path
+
+
+@dataclass(frozen=True)
+class EditOutcome:
+    """What ``til edit`` did: the note as it is now, and how it got there."""
+
+    note: Note
+    changed: bool
+    merged: bool = False
+    old_id: str = ""
+
+
+def now_with_offset() -> dt.datetime:
+    """The local time now, to the second, with its UTC offset (a note's ``created``)."""
+    return dt.datetime.now().astimezone().replace(microsecond=0)
 
 
 def _point_at_draft(error: TilError, path: Path) -> None:
@@ -210,6 +235,7 @@ class KnowledgeBase:
             topic=topic,
             tags=(*given_tags, *hashtag_tags(body)),
             body=body,
+            created=now_with_offset(),
         )
         saved = self.store.add(note, taken_ids=(n.id for n in self.notes()))
         self.notes_changed()
@@ -223,12 +249,8 @@ class KnowledgeBase:
         return RemovedNote(note, trash_path)
 
     def edit(self, id_or_prefix: str, open_editor: EditorRunner) -> Note:
-        """Open a note's file in the editor, then re-read it (``til edit``)."""
-        note = self.get(id_or_prefix)
-        if note.path is None:
-            raise InvalidInput(f"note '{note.id}' has no file to edit")
-        open_editor(note.path, self.config.editor)
-        return self.after_edit(note)
+        """Edit a note in the editor (``til edit``); the note as saved. See ``edit_note``."""
+        return self.edit_note(id_or_prefix, open_editor).note
 
     def after_edit(self, note: Note) -> Note:
         """Re-read a note after its file was edited outside tilbase."""
@@ -390,3 +412,222 @@ class KnowledgeBase:
         from tilbase.sync import sync_config
 
         return sync_config(self.config, remote=remote, branch=branch)
+
+    # -- the daily habit (issue 11): today, append, trash, stats -------------------
+
+    def last_scan(self) -> ScanResult | None:
+        """The most recent scan of the notes, if any was made (for warn-once bookkeeping)."""
+        return self._scan or self._last_scan
+
+    def log_notes(
+        self,
+        since: dt.date | None = None,
+        until: dt.date | None = None,
+        limit: int | None = None,
+        *,
+        tags: Iterable[str] = (),
+        topic: str | None = None,
+    ) -> list[Note]:
+        """``log`` narrowed to notes with every tag in ``tags`` and in ``topic`` (``til log``)."""
+        notes = self.log(since, until)
+        wanted = NoteFilter(tags=tuple(tags), topic=topic)
+        if wanted.tags or wanted.topic:
+            notes = [note for note in notes if wanted.matches_metadata(note)]
+        return notes if limit is None else notes[: max(limit, 0)]
+
+    def today(self, day: dt.date | None = None) -> list[Note]:
+        """The notes of ``day`` (default today), newest first (``til today``)."""
+        day = day or dt.date.today()
+        return self.log(day, day)
+
+    def add_to_daily(
+        self, text: str, *, day: dt.date | None = None, tags: Iterable[str] = ()
+    ) -> Note:
+        """Add ``text`` as a bullet to the daily note of ``day``, creating it on first use.
+
+        The daily note's id is the day (``2026-12-01``). ``tags`` are added to it.
+        """
+        from tilbase.daily import as_bullet, find_daily_note, new_daily_note
+
+        day = day or dt.date.today()
+        wanted_tags = usable_tags(tags)
+        bullet = as_bullet(text)
+        with self.store.write_lock():
+            existing = find_daily_note(self.rescan().notes, day)
+            if existing is None:
+                note = new_daily_note(day, bullet, tags=(*wanted_tags, *hashtag_tags(bullet)))
+                saved = self.store.add(
+                    note.with_changes(created=now_with_offset()),
+                    taken_ids=(n.id for n in self.notes()),
+                )
+            else:
+                saved = self._append_text(existing, bullet)
+                missing = [tag for tag in wanted_tags if tag not in saved.tags]
+                if missing:
+                    saved = self.store.set_tags(saved, [*saved.tags, *missing])
+        self.notes_changed()
+        return saved
+
+    def append(self, id_or_prefix: str, text: str) -> Note:
+        """Add ``text`` at the end of a note's body (``til append``); the note as saved."""
+        note = self.get(id_or_prefix)
+        with self.store.write_lock():
+            saved = self._append_text(note, text)
+        self.notes_changed()
+        return saved
+
+    def _append_text(self, note: Note, addition: str) -> Note:
+        """Append to a note's file under the write lock held by the caller."""
+        from tilbase.daily import append_to_body
+
+        text = self.store.read_editable(note)
+        offset = self.store.body_offset(text)
+        return self.store.write_text(note, text[:offset] + append_to_body(text[offset:], addition))
+
+    def remove_many(self, ids_or_prefixes: Sequence[str]) -> list[RemovedNote]:
+        """Move several notes to the trash; every id is checked before anything moves."""
+        notes = list(dict.fromkeys(self.get(key) for key in ids_or_prefixes))
+        removed = [RemovedNote(note, self.store.trash(note)) for note in notes]
+        self.notes_changed()
+        return removed
+
+    def trash_list(self) -> list[TrashedNote]:
+        """The notes in the trash, most recently removed first (``til trash``)."""
+        from tilbase.trashcan import list_trash
+
+        return list_trash(self.config.trash_dir, self.config.date_order)
+
+    def restore(self, id_or_prefix: str) -> RestoredNote:
+        """Move a note from the trash back into the notes folder, never overwriting."""
+        from tilbase.trashcan import find_trashed, restore
+
+        trashed = find_trashed(self.trash_list(), id_or_prefix)
+        with self.store.write_lock():
+            restored = restore(trashed, self.config.notes_dir, (n.id for n in self.rescan().notes))
+        self.notes_changed()
+        return restored
+
+    def stats(self, today: dt.date | None = None) -> Stats:
+        """Totals, months, top tags and topics, streaks and a year of days (``til stats``)."""
+        from tilbase.stats import compute_stats
+
+        return compute_stats(self.notes(), today or dt.date.today())
+
+    def add_document(
+        self,
+        text: str,
+        *,
+        title: str | None = None,
+        topic: str | None = None,
+        tags: Iterable[str] = (),
+        date: dt.date | None = None,
+    ) -> Note:
+        """``add`` for text that may start with frontmatter (piped into ``til add``).
+
+        ``title``, ``topic``, ``date`` and ``tags`` from the frontmatter are used
+        unless given here (given values win; tags are combined); the body is
+        the text after the frontmatter.
+        """
+        from tilbase.notefile import load_frontmatter, split_frontmatter
+        from tilbase.notemeta import coerce_date, coerce_topic, frontmatter_tags
+
+        split = split_frontmatter(text)
+        if split.frontmatter is None:
+            return self.add(text, title=title, topic=topic, tags=tags, date=date)
+        try:
+            metadata = load_frontmatter(split)
+        except ValueError as exc:
+            raise InvalidInput(
+                f"the text starts with frontmatter that cannot be read ({exc}); nothing was saved",
+                "fix the frontmatter, or remove it and use --title/--tag/--topic/--date",
+            ) from None
+        given_title = metadata.get("title")
+        return self.add(
+            split.body,
+            title=title or (str(given_title) if given_title not in (None, "") else None),
+            topic=topic or coerce_topic(metadata.get("topic")),
+            tags=(*frontmatter_tags(metadata), *tags),
+            date=date or coerce_date(metadata.get("date"), self.config.date_order),
+        )
+
+    def edit_note(self, id_or_prefix: str, open_editor: EditorRunner) -> EditOutcome:
+        """Edit a note on a temporary copy; save it atomically only when it changed.
+
+        The copy lives in ``.tilbase/drafts/``. Nothing is written when the
+        editor fails (the changed copy is kept and the error names it), when
+        nothing changed, or when the result is empty. If the note's file
+        changed on disk meanwhile, the two changes are merged when they touch
+        different lines; otherwise the edit is kept as a draft and the error
+        says how to merge it. The returned note has its final id.
+        """
+        from tilbase.textmerge import merge3
+
+        note = self.get(id_or_prefix)
+        if note.path is None:
+            raise InvalidInput(f"note '{note.id}' has no file to edit")
+        path = note.path
+        original = self.store.read_editable(note)
+        draft = self._new_draft(note.id, original)
+        try:
+            open_editor(draft, self.config.editor)
+        except EditorError as exc:
+            if _draft_text(draft) not in (None, original):
+                exc.message = f"{exc.message}; your changes were not applied"
+                exc.hint = f"they are kept in {draft}; copy what you need with `til edit {note.id}`"
+            else:
+                draft.unlink(missing_ok=True)
+            raise
+        edited = _draft_text(draft)
+        if edited is None:
+            raise InvalidInput(
+                f"the editor saved a file that is not UTF-8 text; nothing was changed "
+                f"(it is kept in {draft})"
+            )
+        if edited == original:
+            draft.unlink(missing_ok=True)
+            return EditOutcome(note, changed=False, old_id=note.id)
+        if not edited.strip():
+            draft.unlink(missing_ok=True)
+            raise InvalidInput(
+                f"the edited note is empty; '{note.id}' was kept as it was",
+                f"to remove a note: til rm {note.id}",
+            )
+        merged = False
+        with self.store.write_lock():
+            current = self.store.read_editable(note)
+            result = edited
+            if current != original:
+                combined = merge3(original, edited, current)
+                if combined is None:
+                    raise InvalidInput(
+                        f"{self.store.shown(path)} changed on disk while you were editing; "
+                        f"nothing was overwritten and your edit is kept in {draft}",
+                        f"merge by hand: diff {shlex.quote(str(draft))} "
+                        f"{shlex.quote(str(path))}, then `til edit {note.id}`",
+                    )
+                result, merged = combined, True
+            self.store.write_text(note, result)
+        draft.unlink(missing_ok=True)
+        self.notes_changed()
+        final = next((n for n in self.notes() if n.path == path), None)
+        if final is None:
+            updated, warnings = self.store.read_file(path)
+            self.warnings.extend(warnings)
+            final = updated
+        return EditOutcome(final, changed=True, merged=merged, old_id=note.id)
+
+    def _new_draft(self, note_id: str, text: str) -> Path:
+        folder = self.config.state_dir / "drafts"
+        folder.mkdir(parents=True, exist_ok=True)
+        fd, name = tempfile.mkstemp(prefix=f"{note_id}-", suffix=".md", dir=folder)
+        with os.fdopen(fd, "w", encoding="utf-8", newline="") as handle:
+            handle.write(text)
+        return Path(name)
+
+
+def _draft_text(path: Path) -> str | None:
+    """The text of an edited draft; ``None`` when it is gone or not UTF-8."""
+    try:
+        return path.read_bytes().decode("utf-8").removeprefix("\ufeff")
+    except (OSError, UnicodeDecodeError):
+        return None

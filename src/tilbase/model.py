@@ -78,6 +78,8 @@ class Note:
     body: str = ""
     source: Source | None = None
     path: Path | None = field(default=None, compare=False)
+    #: When the note was written (local time with its offset); ``None`` for older notes.
+    created: dt.datetime | None = None
 
     def __post_init__(self) -> None:
         if isinstance(self.date, dt.datetime):

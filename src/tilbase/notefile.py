@@ -16,6 +16,7 @@ trailing white space and the body must survive byte for byte.
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass, field
 from pathlib import PurePosixPath
 from typing import Any
@@ -31,14 +32,16 @@ from tilbase.frontmatter_split import (
 )
 from tilbase.frontmatter_split import YamlLoader as _Loader
 from tilbase.frontmatter_split import yaml_problem as _yaml_problem
-from tilbase.model import Note, slugify
+from tilbase.model import Note
 from tilbase.notemeta import (
     TOPIC_KEYS,
+    coerce_created,
     coerce_source,
     coerce_topic,
     date_from_path,
     frontmatter_date,
     frontmatter_tags,
+    id_from_path,
     id_problem,
     metadata_value,
     note_tags,
@@ -61,7 +64,24 @@ __all__ = [
     "split_frontmatter",
 ]
 
-_Dumper: type[yaml.SafeDumper] = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
+
+def _represent_timestamp(dumper: yaml.SafeDumper, value: dt.datetime) -> yaml.Node:
+    """``created: 2026-12-01T09:41:07+01:00``: ISO 8601 with a ``T``, unquoted."""
+    return dumper.represent_scalar("tag:yaml.org,2002:timestamp", value.isoformat())
+
+
+class _FastDumper(getattr(yaml, "CSafeDumper", yaml.SafeDumper)):  # type: ignore[misc]
+    """The C dumper when present, writing timestamps as ISO 8601."""
+
+
+class _PureDumper(yaml.SafeDumper):
+    """The pure-Python dumper (keeps emoji as written), writing timestamps as ISO 8601."""
+
+
+for _dumper_class in (_FastDumper, _PureDumper):
+    _dumper_class.add_representer(dt.datetime, _represent_timestamp)
+
+_Dumper: type[yaml.SafeDumper] = _FastDumper
 
 
 @dataclass(frozen=True)
@@ -125,7 +145,7 @@ def read_note(text: str, rel_path: str, order: DateOrder = "dmy") -> NoteRead:
             warnings.append(f"{rel_path}:1: broken frontmatter ({exc}); read as plain text")
             body = text
     stem = PurePosixPath(rel_path).stem
-    note_id = slugify(stem or "note")
+    note_id = id_from_path(rel_path)
     if "id" in metadata:
         problem = id_problem(metadata["id"])
         if problem is None:
@@ -154,6 +174,7 @@ def read_note(text: str, rel_path: str, order: DateOrder = "dmy") -> NoteRead:
         tags=tags,
         body=body,
         source=coerce_source(metadata.get("source")),
+        created=coerce_created(metadata.get("created")),
     )
     return NoteRead(note, warnings, metadata)
 
@@ -173,8 +194,8 @@ def _dump(metadata: dict[str, Any]) -> str:
     the mapping again. Most notes never need it, so writing stays fast.
     """
     dumped = _dump_with(metadata, _Dumper)
-    if "\\U" in dumped and _Dumper is not yaml.SafeDumper:
-        dumped = _dump_with(metadata, yaml.SafeDumper)
+    if "\\U" in dumped:
+        dumped = _dump_with(metadata, _PureDumper)
     return dumped
 
 
@@ -205,6 +226,8 @@ def frontmatter_of(note: Note) -> dict[str, Any]:
             if value is not None:
                 source[key] = value
         metadata["source"] = source
+    if note.created is not None:
+        metadata["created"] = note.created
     return metadata
 
 

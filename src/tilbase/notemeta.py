@@ -19,13 +19,14 @@ from typing import Any
 
 from tilbase.dates import DateOrder, InvalidDate, match_date_prefix
 from tilbase.hashtags import hashtag_tags
-from tilbase.model import Source, normalize_tags
+from tilbase.model import Source, normalize_tags, slugify
 
 __all__ = [
     "DAILY_DATE",
     "DATE_KEYS",
     "TAG_KEYS",
     "TOPIC_KEYS",
+    "coerce_created",
     "coerce_date",
     "coerce_source",
     "coerce_tags",
@@ -33,6 +34,7 @@ __all__ = [
     "date_from_path",
     "frontmatter_date",
     "frontmatter_tags",
+    "id_from_path",
     "id_problem",
     "metadata_value",
     "note_tags",
@@ -63,6 +65,21 @@ def date_from_path(rel_path: str) -> dt.date | None:
             except ValueError:
                 return None
     return None
+
+
+def id_from_path(rel_path: str) -> str:
+    """The id a file without an ``id`` key gets: its name, or its date for a nested daily file.
+
+    ``notes/2023/01/05.md`` is the daily note ``2023-01-05`` (not ``05``, which
+    every month's fifth day would share); other files take their slugified name.
+    """
+    posix = PurePosixPath(rel_path)
+    match = _NESTED_DAILY.search(posix.with_suffix("").as_posix())
+    if match and match.end() == len(posix.with_suffix("").as_posix()):
+        day = date_from_path(rel_path)
+        if day is not None:
+            return day.isoformat()
+    return slugify(posix.stem or "note")
 
 
 def coerce_date(value: Any, order: DateOrder = "dmy") -> dt.date | None:
@@ -188,6 +205,23 @@ def frontmatter_date(
                 return name_date, f"{key}: {exc}; using {name_date.isoformat()} from the file name"
             return None, f"{key}: {exc}; the note is kept undated"
     return name_date, None
+
+
+def coerce_created(value: Any) -> dt.datetime | None:
+    """A frontmatter ``created`` timestamp (``2026-12-01T09:41:07+01:00``), or ``None``.
+
+    A bare date or anything unreadable is ``None``: ``created`` only orders
+    notes of the same day, so a wrong value is dropped rather than warned about.
+    """
+    if isinstance(value, dt.datetime):
+        return value
+    if isinstance(value, str):
+        try:
+            parsed = dt.datetime.fromisoformat(value.strip())
+        except ValueError:
+            return None
+        return parsed
+    return None
 
 
 def id_problem(value: Any) -> str | None:

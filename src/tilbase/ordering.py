@@ -15,7 +15,10 @@ SortOrder = Literal["relevance", "date"]
 
 
 def sort_newest_first(notes: Iterable[Note]) -> list[Note]:
-    """Dated notes newest first (ties by id), then undated notes by id.
+    """Dated notes newest first, then undated notes by id.
+
+    Notes of the same day: the most recently created first (``created``),
+    those without a creation time after them, then by id.
 
     ``notes`` may be any iterable, a generator too: it is read once.
     """
@@ -24,9 +27,13 @@ def sort_newest_first(notes: Iterable[Note]) -> list[Note]:
     for note in notes:
         (dated if note.date else undated).append(note)
     dated.sort(key=lambda n: n.id)
-    dated.sort(key=lambda n: n.date or dt.date.min, reverse=True)
+    dated.sort(key=lambda n: (n.date or dt.date.min, _created_key(n)), reverse=True)
     undated.sort(key=lambda n: n.id)
     return dated + undated
+
+
+def _created_key(note: Note) -> float:
+    return note.created.timestamp() if note.created is not None else float("-inf")
 
 
 def filter_by_date(

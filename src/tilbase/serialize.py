@@ -32,6 +32,10 @@ def _basics(note: Note) -> dict[str, Any]:
     }
 
 
+def _created(note: Note) -> str | None:
+    return note.created.isoformat() if note.created else None
+
+
 def _path(note: Note) -> str | None:
     return str(note.path) if note.path else None
 
@@ -45,7 +49,7 @@ def source_record(note: Note) -> dict[str, Any] | None:
 
 def note_listing(note: Note) -> dict[str, Any]:
     """The short shape used by ``log``: id, title, date (ISO or null), topic, tags, path."""
-    return {**_basics(note), "path": _path(note)}
+    return {**_basics(note), "created": _created(note), "path": _path(note)}
 
 
 def note_record(note: Note) -> dict[str, Any]:
@@ -55,6 +59,7 @@ def note_record(note: Note) -> dict[str, Any]:
         "body": note.body,
         "links": list(note.links),
         "source": source_record(note),
+        "created": _created(note),
         "path": _path(note),
     }
 
@@ -87,6 +92,7 @@ def note_to_json(note: Note) -> dict[str, Any]:
             note.source.digest,
             note.source.root,
         ],
+        "created": _created(note),
     }
 
 
@@ -102,4 +108,5 @@ def note_from_json(data: dict[str, Any], path: Path) -> Note:
         body=data.get("body", ""),
         source=Source(*source) if source else None,
         path=path,
+        created=dt.datetime.fromisoformat(data["created"]) if data.get("created") else None,
     )

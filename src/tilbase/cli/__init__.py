@@ -30,7 +30,7 @@ class TilGroup(TyperGroup):
 
     def parse_args(self, ctx: typer.Context, args: list[str]) -> list[str]:  # type: ignore[override]
         _completion_for_named_shell(ctx, args)
-        return super().parse_args(ctx, args)
+        return super().parse_args(ctx, _global_options_first(args))
 
     def invoke(self, ctx: typer.Context) -> Any:  # type: ignore[override]  # a narrower Context
         try:
@@ -97,6 +97,39 @@ def _completion_for_named_shell(ctx: typer.Context, args: list[str]) -> None:
                 "Completion will take effect once you restart the terminal\n"
             )
         ctx.exit(0)
+
+
+#: Global options that take no value and may also be written after the command.
+_GLOBAL_FLAGS = ("--no-color", "--no-pager", "--debug")
+
+
+def _global_options_first(args: list[str]) -> list[str]:
+    """Move ``--config FILE`` and the global flags written after the command to the front.
+
+    ``til log --config X`` then means ``til --config X log``, as people expect.
+    Only the long forms move (``-c``/``-q`` may mean something else to a
+    command); nothing after ``--`` is touched.
+    """
+    if not args or args[0].startswith("-"):
+        return args
+    front: list[str] = []
+    rest: list[str] = []
+    position = 0
+    while position < len(args):
+        arg = args[position]
+        if arg == "--":
+            rest.extend(args[position:])
+            break
+        if arg == "--config" and position + 1 < len(args):
+            front.extend(args[position : position + 2])
+            position += 2
+            continue
+        if arg.startswith("--config=") or arg in _GLOBAL_FLAGS:
+            front.append(arg)
+        else:
+            rest.append(arg)
+        position += 1
+    return [*front, *rest]
 
 
 def _debugging(ctx: typer.Context) -> bool:
@@ -167,12 +200,27 @@ def _global_options(
         ),
     ] = None,
     debug: Annotated[bool, typer.Option("--debug", help="Show tracebacks for errors.")] = False,
+    no_color: Annotated[
+        bool, typer.Option("--no-color", help="No colours (as does $NO_COLOR).")
+    ] = False,
+    no_pager: Annotated[
+        bool, typer.Option("--no-pager", help="Never page long output (log, show, stats...).")
+    ] = False,
+    quiet: Annotated[
+        bool, typer.Option("--quiet", "-q", help="Print results and errors only, no messages.")
+    ] = False,
     version: Annotated[
         bool,
         typer.Option("--version", callback=_version, is_eager=True, help="Print the version."),
     ] = False,
 ) -> None:
-    ctx.obj = CliState(config_path=config, debug=debug)
+    ctx.obj = CliState(config_path=config, debug=debug, no_pager=no_pager, quiet=quiet)
+    if no_color or quiet:
+        from tilbase import render
+
+        if no_color:
+            render.set_color(False)
+        render.set_quiet(quiet)
     if ctx.invoked_subcommand is None:
         sys.stdout.write(OVERVIEW)
         raise typer.Exit(0)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -45,6 +46,8 @@ class CliState:
 
     config_path: Path | None = None
     debug: bool = False
+    no_pager: bool = False
+    quiet: bool = False
     kb: KnowledgeBase | None = field(default=None, repr=False)
 
 
@@ -58,15 +61,45 @@ def open_kb(ctx: typer.Context) -> KnowledgeBase:
     return state.kb
 
 
+def paged_output(ctx: typer.Context) -> contextlib.AbstractContextManager[bool]:
+    """``with paged_output(ctx):`` long output goes through the pager on a terminal.
+
+    Not when ``--no-pager`` was given, stdout is not a terminal, or the pager
+    is set to ``cat`` (see ``tilbase.render.pager``).
+    """
+    from tilbase.render.pager import paged
+
+    state = ctx.find_object(CliState) or CliState()
+    return paged(enabled=not state.no_pager)
+
+
 def show_warnings(kb: KnowledgeBase) -> None:
-    """Print the KB's collected warnings on stderr, each once."""
+    """Print the KB's collected warnings on stderr, each once per change of its file.
+
+    A warning about a note file is shown again only after that file changed
+    (``tilbase.warnonce``); warnings about nothing on disk always show.
+    """
     if not kb.warnings:
         return
     from tilbase.render import warning
 
-    for message in dict.fromkeys(kb.warnings):
+    for message in _fresh_warnings(kb):
         warning(message)
     kb.warnings.clear()
+
+
+def _fresh_warnings(kb: KnowledgeBase) -> list[str]:
+    from tilbase.warnonce import MEMORY_FILE_NAME, WarningMemory
+
+    messages = list(dict.fromkeys(kb.warnings))
+    scan = kb.last_scan()
+    if scan is None:
+        return messages
+    memory = WarningMemory.load(kb.config.state_dir / MEMORY_FILE_NAME)
+    fresh = memory.fresh(messages, scan.stats)
+    if kb.config.state_dir.is_dir():
+        memory.save()
+    return fresh
 
 
 def parse_date_option(

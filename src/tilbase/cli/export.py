@@ -15,6 +15,7 @@ from tilbase.cli.common import (
     UntilOption,
     note_filter_from_options,
     open_kb,
+    paged_output,
     show_warnings,
 )
 
@@ -40,8 +41,9 @@ class GroupBy(StrEnum):
 
 def export(
     ctx: typer.Context,
-    query: Annotated[
-        str | None, typer.Argument(metavar="QUERY", help="Only notes matching these words.")
+    words: Annotated[
+        list[str] | None,
+        typer.Argument(metavar="[QUERY]...", help="Only notes matching these words."),
     ] = None,
     tags: TagOption = None,
     topic: TopicOption = None,
@@ -77,6 +79,7 @@ def export(
     from tilbase.export import ExportOptions, ExportRequest
     from tilbase.render.export import print_export_outcome
 
+    query = " ".join(words) if words else None
     kb = open_kb(ctx)
     note_filter = note_filter_from_options(
         query, tags, topic, since, until, date_order=kb.config.date_order
@@ -90,6 +93,10 @@ def export(
     )
     outcome = kb.export(request)
     show_warnings(kb)
+    if output is None:
+        with paged_output(ctx):
+            print_export_outcome(outcome, format_name.value)
+        return
     print_export_outcome(outcome, format_name.value)
 
 

@@ -30,11 +30,12 @@ class SortChoice(StrEnum):
 
 def search(
     ctx: typer.Context,
-    query: Annotated[
-        str | None,
+    words: Annotated[
+        list[str] | None,
         typer.Argument(
-            help="Words to find (OR-ed, best matches first). Whoosh syntax: AND OR NOT, "
-            '"phrases", prefix*, title: body: tag: topic: date:[2022-11-01 to 2022-12-01].'
+            metavar="[QUERY]...",
+            help="Words to find, quotes optional (OR-ed, best first). Syntax: AND OR NOT, "
+            '"phrases", prefix*, title: body: tag: topic: date:[2022-11-01 to 2022-12-01].',
         ),
     ] = None,
     tags: TagOption = None,
@@ -53,12 +54,13 @@ def search(
 
     \b
     Examples:
-      til search "git worktree"
+      til search git worktree
       til search rebase --tag git --since 2023
       til search 'title:docker AND compose' -n 5 --json
     """
     from tilbase.render.search import print_search_notes, print_search_result
 
+    query = " ".join(words) if words else None
     kb = open_kb(ctx)
     note_filter = note_filter_from_options(
         query, tags, topic, since, until, date_order=kb.config.date_order

@@ -24,6 +24,7 @@ __all__ = [
     "print_json",
     "print_plain",
     "set_color",
+    "set_quiet",
     "stderr_console",
     "stdout_console",
     "warning",
@@ -55,6 +56,15 @@ def set_color(enabled: bool | None) -> None:
     _color = enabled
     _stdout_console.cache_clear()
     _stderr_console.cache_clear()
+
+
+_quiet = False
+
+
+def set_quiet(enabled: bool) -> None:
+    """``-q``: ``info`` messages are dropped; results, warnings and errors stay."""
+    global _quiet
+    _quiet = enabled
 
 
 def _no_color() -> bool | None:
@@ -99,7 +109,9 @@ def warning(message: str) -> None:
 
 
 def info(message: str) -> None:
-    """A progress or summary line on stderr (Rich markup allowed)."""
+    """A progress or summary line on stderr (Rich markup allowed); silent with ``-q``."""
+    if _quiet:
+        return
     stderr_console().print(message)
 
 
