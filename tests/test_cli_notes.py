@@ -35,9 +35,10 @@ def test_add_inline_prints_the_id_and_writes_the_note(run: Run, kb_dir: Path) ->
     assert note_id == f"{TODAY}-learned-that-git-worktree-gives-a-second-checkout"
     assert result.stderr == ""
     path = kb_dir / "notes" / f"{note_id}.md"
-    assert _frontmatter(path) == (
+    frontmatter = _frontmatter(path)
+    assert frontmatter.startswith(
         f"id: {note_id}\ntitle: Learned that git worktree gives a second checkout\n"
-        f"date: {TODAY}\ntags: [git]\n"
+        f"date: {TODAY}\ntags: [git]\ncreated: {TODAY}T"
     )
 
 
@@ -261,7 +262,18 @@ def test_show_in_a_pipe_prints_the_raw_file(run: Run, kb_dir: Path) -> None:
 def test_show_json_shape(run: Run) -> None:
     note_id = run("add", "See https://example.com/x for more", "--date", "2023-02-14").stdout
     shown = json.loads(run("show", note_id.strip(), "--json").stdout)
-    assert set(shown) == {"id", "title", "date", "topic", "tags", "body", "links", "source", "path"}
+    assert set(shown) == {
+        "id",
+        "title",
+        "date",
+        "topic",
+        "tags",
+        "body",
+        "links",
+        "source",
+        "created",
+        "path",
+    }
     assert shown["date"] == "2023-02-14"
     assert shown["links"] == ["https://example.com/x"]
     assert shown["source"] is None
@@ -289,7 +301,7 @@ def test_edit_message_escapes_rich_markup_in_the_id(
     monkeypatch.setenv("EDITOR", f"{sys.executable} -c pass")
     result = run("edit", listed["id"])
     assert result.exit_code == 0, result.stderr
-    assert result.stderr.endswith(f"Saved {listed['id']}\n")
+    assert result.stderr.endswith(f"No changes to {listed['id']}\n")
 
 
 def test_init_message_escapes_rich_markup_in_the_folder(tmp_path: Path, run: Run) -> None:
@@ -334,7 +346,7 @@ def test_log_orders_newest_first_and_filters(run: Run, kb_dir: Path) -> None:
 def test_log_json_shape(run: Run) -> None:
     run("add", "shape", "-t", "a")
     [note] = json.loads(run("log", "--json").stdout)
-    assert set(note) == {"id", "title", "date", "topic", "tags", "path"}
+    assert set(note) == {"id", "title", "date", "topic", "tags", "created", "path"}
 
 
 def test_init_and_config(tmp_path: Path, run: Run) -> None:

@@ -219,3 +219,35 @@ def test_new_commands_have_examples(run: Run, command: str) -> None:
 
 def test_stdin_helper_is_patched_in_tests() -> None:
     assert callable(cli_notes._stdin_is_terminal)
+
+
+def test_init_inside_another_kb_refuses_without_force(run: Run, kb_dir: Path) -> None:
+    """Regression (issue 11): til init inside a KB silently nested a KB."""
+    inner = kb_dir / "notes" / "inner"
+    result = run("init", str(inner), config=False)
+    assert result.exit_code == 1
+    assert "--force" in result.stderr
+    assert not (inner / "config.yaml").exists()
+    forced = run("init", "--force", str(inner), config=False)
+    assert forced.exit_code == 0, forced.stderr
+
+
+def test_missing_config_says_til_init(run: Run, tmp_path: Path) -> None:
+    """Regression (issue 11): `config file not found` named no fix."""
+    result = run("--config", str(tmp_path / "nowhere" / "config.yaml"), "log", config=False)
+    assert result.exit_code == 1
+    assert "til init" in result.stderr
+
+
+def test_import_dry_run_lists_what_it_would_create(run: Run, tmp_path: Path) -> None:
+    source = tmp_path / "til.md"
+    source.write_text("# 14.02.2023 Git: worktrees\n\nsecond checkout\n")
+    result = run("import", str(source), "--dry-run")
+    assert result.exit_code == 0, result.stderr
+    assert result.stdout.startswith("would create 2023-02-14-")
+
+
+def test_unparseable_query_note_names_no_library() -> None:
+    from tilbase.render.search import _plain_reason
+
+    assert "Whoosh" not in _plain_reason("Whoosh could not parse it (Exception)")

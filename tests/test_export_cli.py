@@ -118,6 +118,7 @@ def test_json_is_one_array_of_the_design_shape(run: Run, sample: None) -> None:
         "body",
         "links",
         "source",
+        "created",
         "path",
     }
     assert data[0]["tags"] == ["lang/python", "performance"]

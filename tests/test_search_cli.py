@@ -63,6 +63,7 @@ def test_terminal_output_lists_title_metadata_and_highlighted_snippet(
     run: Run, notes_dir: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     import tilbase.render
+    import tilbase.render.notes  # imported before the patch, so it keeps the real is_terminal
     import tilbase.render.search
 
     monkeypatch.setattr(tilbase.render, "is_terminal", lambda: True)
@@ -129,7 +130,7 @@ def test_unparseable_query_falls_back_with_a_note(
     result = run("search", query, "--json")
     assert result.exit_code == 0
     json.loads(result.stdout)
-    assert "note: searched for the plain words" in result.stderr
+    assert "as plain words" in result.stderr
     assert reason in result.stderr
     assert "Traceback" not in result.stderr
 

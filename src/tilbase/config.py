@@ -241,7 +241,10 @@ def find_config(
         if path.is_dir():
             path = path / CONFIG_NAME
         if not path.is_file():
-            raise ConfigError(f"{path}: config file not found (from {origin})")
+            raise ConfigError(
+                f"{path}: config file not found (from {origin})",
+                f"create a knowledge base there with `til init {path.parent}`, or fix {origin}",
+            )
         return path
     start = (cwd or Path.cwd()).resolve()
     for folder in (start, *start.parents):
@@ -252,6 +255,16 @@ def find_config(
     if not default.is_file():
         init_kb(default.parent)
     return default
+
+
+def enclosing_kb(folder: Path) -> Path | None:
+    """The config file of a KB that ``folder`` would be nested in (in it or above it), if any."""
+    start = folder.expanduser().resolve()
+    for candidate_folder in (start, *start.parents):
+        candidate = candidate_folder / CONFIG_NAME
+        if candidate.is_file() and _has_notes_dir(candidate):
+            return candidate
+    return None
 
 
 def init_kb(folder: Path) -> Path:

@@ -14,6 +14,7 @@ from tilbase.model import Note, Source
 
 __all__ = [
     "import_record",
+    "log_listing",
     "note_from_json",
     "note_listing",
     "note_record",
@@ -49,6 +50,11 @@ def source_record(note: Note) -> dict[str, Any] | None:
 
 def note_listing(note: Note) -> dict[str, Any]:
     """The short shape used by ``log``: id, title, date (ISO or null), topic, tags, path."""
+    return {**_basics(note), "path": _path(note)}
+
+
+def log_listing(note: Note) -> dict[str, Any]:
+    """The shape of ``log --json`` and ``today --json``: the listing plus ``created`` (or null)."""
     return {**_basics(note), "created": _created(note), "path": _path(note)}
 
 

@@ -215,11 +215,10 @@ def _global_options(
     ] = False,
 ) -> None:
     ctx.obj = CliState(config_path=config, debug=debug, no_pager=no_pager, quiet=quiet)
-    if no_color or quiet:
+    if ctx.invoked_subcommand is not None:
         from tilbase import render
 
-        if no_color:
-            render.set_color(False)
+        render.set_color(False if no_color else None)  # reset: one process may run many
         render.set_quiet(quiet)
     if ctx.invoked_subcommand is None:
         sys.stdout.write(OVERVIEW)

@@ -51,6 +51,9 @@ def init(
     git: Annotated[
         bool, typer.Option("--git", help="Also make it a git repository, for `til sync`.")
     ] = False,
+    force: Annotated[
+        bool, typer.Option("--force", help="Create it even inside another knowledge base.")
+    ] = False,
 ) -> None:
     """Create a knowledge base: config.yaml, notes/ and a .gitignore for derived files.
 
@@ -59,8 +62,16 @@ def init(
       til init ~/til
       til init            (the current folder)
     """
-    from tilbase.config import init_kb
+    from tilbase.config import enclosing_kb, init_kb
+    from tilbase.errors import ConfigError
     from tilbase.render import escape, info
+
+    outer = enclosing_kb(folder) if not force else None
+    if outer is not None and outer.parent.resolve() != folder.expanduser().resolve():
+        raise ConfigError(
+            f"{folder} is inside the knowledge base at {outer.parent}; nothing was created",
+            "add notes to that one, or run `til init --force` for a separate KB inside it",
+        )
 
     if git:
         from tilbase.sync import find_git
@@ -339,7 +350,7 @@ def log(
     from tilbase.dateoptions import log_period
     from tilbase.render import print_json
     from tilbase.render.notes import print_note_list
-    from tilbase.serialize import note_listing
+    from tilbase.serialize import log_listing
 
     kb = open_kb(ctx)
     since_date, until_date = log_period(
@@ -348,7 +359,7 @@ def log(
     notes = kb.log_notes(since_date, until_date, limit, tags=tags or (), topic=topic)
     show_warnings(kb)
     if as_json:
-        print_json([note_listing(note) for note in notes])
+        print_json([log_listing(note) for note in notes])
         return
     with paged_output(ctx):
         print_note_list(notes)
@@ -367,13 +378,13 @@ def today(
     """
     from tilbase.render import info, print_json
     from tilbase.render.notes import print_note_list
-    from tilbase.serialize import note_listing
+    from tilbase.serialize import log_listing
 
     kb = open_kb(ctx)
     notes = kb.today()
     show_warnings(kb)
     if as_json:
-        print_json([note_listing(note) for note in notes])
+        print_json([log_listing(note) for note in notes])
         return
     if not notes:
         info('No notes today yet. Capture one with: til add --append "what I learned"')

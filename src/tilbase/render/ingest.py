@@ -11,7 +11,7 @@ from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from tilbase.render import info, stderr_console, warning
+from tilbase.render import info, print_plain, stderr_console, warning
 
 if TYPE_CHECKING:
     from tilbase.importer import ImportReport, ProgressCallback
@@ -65,8 +65,11 @@ def print_import_summary(report: ImportReport) -> None:
     """Warnings, skipped files, notes kept as edited in the KB, and the counts, on stderr."""
     for message in report.warnings:
         warning(message)
-    for skipped in report.skipped:
-        info(f"skipped {escape(skipped.display)}: {escape(skipped.reason)}")
+    _print_skipped(report)
+    if report.dry_run:
+        for item in report.notes:
+            if item.action in _WOULD:
+                print_plain(f"would {_WOULD[item.action]} {item.note.id}\t{item.note.title}")
     for item in report.notes:
         if item.action == "kept":
             where = f"{item.file}:{item.note.source.line if item.note.source else 1}"
@@ -94,3 +97,23 @@ def print_import_summary(report: ImportReport) -> None:
         info(f"{len(report.warnings)} warning{'s' if len(report.warnings) != 1 else ''}")
     if report.dry_run:
         info("dry run: nothing was written")
+
+
+#: What a dry run lists on stdout, one line per note: ``would create ID<TAB>title``.
+_WOULD = {"created": "create", "updated": "update"}
+
+#: More files than this skipped for one reason are summarised in one line.
+_SKIPPED_SHOWN = 3
+
+
+def _print_skipped(report: ImportReport) -> None:
+    """One line per skipped file, or one per reason when many share it (the KB's own folder)."""
+    by_reason: dict[str, list[str]] = {}
+    for skipped in report.skipped:
+        by_reason.setdefault(skipped.reason, []).append(skipped.display)
+    for reason, files in by_reason.items():
+        if len(files) <= _SKIPPED_SHOWN:
+            for display in files:
+                info(f"skipped {escape(display)}: {escape(reason)}")
+        else:
+            info(f"skipped {len(files)} files ({escape(files[0])}, ...): {escape(reason)}")

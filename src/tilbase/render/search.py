@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -44,11 +45,17 @@ def print_search_notes(result: SearchResult, *, limit: int | None = None) -> Non
     notes but shows none of them (``--limit 0``).
     """
     if result.fallback:
-        searched = f"'{result.searched}'" if result.searched else "nothing"
-        info(
-            f"note: searched for the plain words {escape(searched)} because "
-            f"{escape(result.fallback)}"
-        )
+        reason = _plain_reason(result.fallback)
+        if result.searched:
+            info(
+                f"note: searched for the words '{escape(result.searched)}' as plain words "
+                f"because {escape(reason)}"
+            )
+        else:
+            info(
+                f"note: the query has no words left to search for ({escape(reason)}); "
+                "try plain words, or quote the query"
+            )
     query = f" '{result.query}'" if result.query else ""
     if not result.hits and result.total:
         notes = "note matches" if result.total == 1 else "notes match"
@@ -139,4 +146,11 @@ def print_reindex_report(report: SyncReport) -> None:
     info(
         f"Reindexed {report.total} {notes} in {report.seconds:.1f} s: "
         f"{report.added} added, {report.updated} updated, {report.removed} removed"
+    )
+
+
+def _plain_reason(fallback: str) -> str:
+    """Why a query was read as plain words, in the person's terms (no library names)."""
+    return re.sub(
+        r"Whoosh could not parse it(?: \(\w+\))?", "its query syntax could not be read", fallback
     )
