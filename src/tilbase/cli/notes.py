@@ -1,6 +1,5 @@
 """Commands that capture and browse notes: init, config, add, show, edit, rm, log."""
 
-from __future__ import annotations
 
 import shlex
 import sys
