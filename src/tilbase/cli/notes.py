@@ -1,6 +1,5 @@
 """Commands that capture and browse notes: init, config, add, show, edit, rm, log."""
 
-
 import shlex
 import sys
 from pathlib import Path
