@@ -251,3 +251,14 @@ def test_unparseable_query_note_names_no_library() -> None:
     from tilbase.render.search import _plain_reason
 
     assert "Whoosh" not in _plain_reason("Whoosh could not parse it (Exception)")
+
+
+def test_importing_the_kb_itself_summarises_the_skipped_files(run: Run, kb_dir: Path) -> None:
+    """Regression (issue 11): one line per file of the KB's own folder."""
+    for n in range(6):
+        run("add", f"note number {n}")
+    result = run("import", str(kb_dir))
+    assert result.exit_code == 0, result.stderr
+    skipped = [line for line in result.stderr.splitlines() if line.startswith("skipped")]
+    assert len(skipped) == 1
+    assert skipped[0].startswith("skipped 6 files")
