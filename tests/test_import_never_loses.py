@@ -15,8 +15,9 @@ import json
 from pathlib import Path
 
 from tests.conftest import Run
+from tilbase.config import init_kb, load_config
 from tilbase.kb import KnowledgeBase
-from tilbase.parse import ParseOptions, parse_file
+from tilbase.parse import parse_file
 from tilbase.text import decode_bytes
 
 
@@ -58,7 +59,8 @@ def test_bom_then_a_cp1252_byte_keeps_the_first_entry() -> None:
     )
     decoded = decode_bytes(data)
     assert decoded is not None
-    assert decoded.warning is not None and "cp1252" in decoded.warning
+    assert decoded.warning is not None
+    assert "cp1252" in decoded.warning
     assert not decoded.text.startswith(("\ufeff", "ï»¿"))
     result = parse_file(decoded.text, "log.md")
     assert [n.title for n in result.notes] == ["First entry", "Second entry"]
@@ -195,8 +197,6 @@ def test_json_export_imports_back_to_the_same_notes(
     assert run("export", "--format", "json", "-o", str(out)).exit_code == 0
     before = notes_of(kb)
     other = tmp_path / "other"
-    from tilbase.config import init_kb, load_config
-
     init_kb(other)
     result = run("--config", str(other / "config.yaml"), "import", str(out), config=False)
     assert result.exit_code == 0, result.stderr
@@ -222,7 +222,8 @@ def test_json_that_is_not_notes_is_refused_with_one_line(
         result = run("import", str(tmp_path / name))
         assert result.exit_code == 0, result.stderr
         skipped = [line for line in result.stderr.splitlines() if line.startswith("skipped")]
-        assert len(skipped) == 1 and name in skipped[0], result.stderr
+        assert len(skipped) == 1, result.stderr
+        assert name in skipped[0]
     assert kb.notes() == []
 
 
@@ -266,8 +267,6 @@ def test_repo_export_imports_back_to_the_same_notes_and_skips_its_readme(
     out = tmp_path / "repo"
     assert run("export", "--format", "repo", "-o", str(out)).exit_code == 0
     before = notes_of(kb)
-    from tilbase.config import init_kb, load_config
-
     other = tmp_path / "other"
     init_kb(other)
     result = run("--config", str(other / "config.yaml"), "import", str(out), config=False)
@@ -287,8 +286,6 @@ def test_repo_export_file_edited_since_keeps_its_metadata(
     assert run("export", "--format", "repo", "-o", str(out)).exit_code == 0
     [edited] = [p for p in out.rglob("*.md") if p.name == "first.md"]
     edited.write_text("# First, renamed\n\nNew text #fresh\n")
-    from tilbase.config import init_kb, load_config
-
     other = tmp_path / "other"
     init_kb(other)
     result = run("--config", str(other / "config.yaml"), "import", str(out), config=False)
