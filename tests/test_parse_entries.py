@@ -222,7 +222,10 @@ def test_markdown_day_log_keeps_repeated_days_apart_and_ignores_fences() -> None
         "day-2024-01-05~2",
     ]
     assert "## Day 3: Jan 6, 2024 (inside a fence" in result.notes[1].body
-    assert result.warnings == []
+    # The file's title heading is not part of any note, and the warning says so (issue 12).
+    assert messages(result) == [
+        "days.md:1: 1 line of text before the first entry (line 3) is not part of any note"
+    ]
 
 
 def test_rendered_day_log_with_page_chrome_bullets_and_nbsp() -> None:
