@@ -37,8 +37,9 @@ def til_command(config: Path, *args: str) -> list[str]:
     return [sys.executable, "-m", "tilbase", "--config", str(config), *args]
 
 
-def start(config: Path, home: Path, *args: str) -> subprocess.Popen[str]:
-    """Start ``til`` in the background."""
+def start(config: Path, home: Path, *args: str, new_session: bool = False) -> subprocess.Popen[str]:
+    """Start ``til`` in the background (``new_session``: in its own process group, as a
+    terminal's foreground job is, so a Ctrl-C can be sent to it and its children)."""
     return subprocess.Popen(
         til_command(config, *args),
         env=til_env(home),
@@ -46,6 +47,7 @@ def start(config: Path, home: Path, *args: str) -> subprocess.Popen[str]:
         stderr=subprocess.PIPE,
         stdin=subprocess.DEVNULL,
         text=True,
+        start_new_session=new_session,
     )
 
 

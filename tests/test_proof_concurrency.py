@@ -41,7 +41,7 @@ def test_mixed_concurrent_writers_lose_nothing(tmp_path: Path) -> None:
     procs.append(start(config, home, "import", str(source)))
     procs.append(start(config, home, "tag", "rename", "old", "renamed"))
     for proc in procs:
-        out, err = proc.communicate(timeout=300)
+        _, err = proc.communicate(timeout=300)
         assert proc.returncode == 0, (proc.args, err)
         assert "Traceback" not in err
 

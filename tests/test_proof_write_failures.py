@@ -32,7 +32,7 @@ def snapshot(kb_dir: Path) -> dict[str, bytes]:
 
 
 def temp_files(kb_dir: Path) -> list[Path]:
-    return [p for p in (kb_dir / "notes").rglob(".*.tmp")]
+    return list((kb_dir / "notes").rglob(".*.tmp"))
 
 
 class _HalfWriter:
