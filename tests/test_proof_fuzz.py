@@ -137,7 +137,8 @@ def claimed_lines(text: str, result: ParseResult) -> list[int]:
             assert doc.slice(heading + 2, body_end).startswith(note.body.rstrip("\n")) or (
                 not note.body
             )
-            for i in range(heading, min(body_end + 1, len(doc.lines))):
+            has_end = body_end < len(doc.lines) and doc.lines[body_end].startswith("<!-- /til")
+            for i in range(heading, min(body_end + (1 if has_end else 0), len(doc.lines))):
                 claims[i] += 1
         return claims
     starts = [(n.source.line or 1) - 1 for n in notes if n.source]
