@@ -9,7 +9,9 @@ its note by source (root and path) and key, then:
 * same fingerprint as the digest -> ``unchanged`` (nothing is written);
 * changed at the source, note not edited in the KB -> rewritten, ``updated``;
 * changed at the source, but the note was edited in the KB since -> ``kept``;
-* no note yet -> ``created``.
+* no note yet -> ``created``;
+* its note was removed with ``til rm`` (it is in the trash) -> ``removed``,
+  not created again (``ImportOptions.restore_removed`` brings it back).
 
 Entries that disappeared from the source leave their notes alone. The ``~N`` keys
 of repeated headings are positions, trusted only while they line up (see
@@ -62,6 +64,8 @@ class ImportOptions:
     style: str | None = None
     dry_run: bool = False
     dates_from: str | None = None
+    #: Create again the entries whose notes were removed with ``til rm``.
+    restore_removed: bool = False
 
 
 @dataclass(frozen=True)
@@ -120,8 +124,16 @@ class ImportReport:
 
     @property
     def counts(self) -> dict[str, int]:
-        """Notes per action, in the order created, updated, unchanged, kept."""
-        return {action: self.count(action) for action in ACTIONS}
+        """Notes per action, in the order created, updated, unchanged, kept (then removed).
+
+        ``removed`` (entries skipped because their notes were removed with
+        ``til rm``) is there only when there were some.
+        """
+        counts: dict[str, int] = {action: self.count(action) for action in ACTIONS}
+        removed = self.count("removed")
+        if removed:
+            counts["removed"] = removed
+        return counts
 
     def to_json(self) -> dict[str, Any]:
         """The ``til import --json`` shape: counts, one record per note, skipped files, warnings."""
@@ -213,6 +225,8 @@ class _Importer:
         self.order = kb.config.date_order
         self.report = ImportReport(dry_run=options.dry_run)
         self.planner = ImportPlanner(kb.notes(), rel_of=self._kb_rel, order=self.order)
+        if not options.restore_removed:
+            self.planner.remember_removed(kb.store.removed_imports())
         self.wrote = False
         self.file_dates: FileDates | None = None
         self.repo_exports: dict[Path, RepoExport | None] = {}
