@@ -54,10 +54,11 @@ def parse_file(text: str, rel_path: str, options: ParseOptions | None = None) ->
     options = options or ParseOptions()
     style = get_style(options.style) if options.style else None
     ctx = ParseContext(rel_path, options)
+    text = text.removeprefix("\ufeff")  # a BOM is no text: a file of only a BOM is empty
     if not text.strip():
         ctx.warn(1, "empty file; nothing to import")
         return ParseResult([], ctx.warnings, "empty")
-    doc = Document(text.removeprefix("\ufeff"))
+    doc = Document(text)
     if style is None:
         style = STYLES[detect_style(doc, rel_path, options.date_order)]
     notes = style.parse(doc, ctx)
