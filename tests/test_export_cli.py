@@ -226,7 +226,7 @@ def test_repo_export_and_reexport(run: Run, sample: None, tmp_path: Path) -> Non
     first = run("export", "--format", "repo", "-o", str(out))
     assert first.exit_code == 0, first.stderr
     assert "Exported 3 notes to" in first.stderr
-    assert "4 files written, 0 unchanged, 0 removed" in first.stderr
+    assert "5 files written, 0 unchanged, 0 removed" in first.stderr  # + .til-notes.json
     assert sorted(p.relative_to(out).as_posix() for p in out.rglob("*.md")) == [
         "README.md",
         "misc/how-to-classify-unlabeled-data.md",
@@ -236,7 +236,7 @@ def test_repo_export_and_reexport(run: Run, sample: None, tmp_path: Path) -> Non
     (out / "NOTES.txt").write_text("mine")
     again = run("export", "--format", "repo", "-o", str(out), "--topic", "python")
     assert again.exit_code == 0, again.stderr
-    assert "1 files written, 1 unchanged, 2 removed" in again.stderr
+    assert "2 files written, 1 unchanged, 2 removed" in again.stderr  # README and the index
     assert (out / "NOTES.txt").read_text() == "mine"
 
 

@@ -71,6 +71,7 @@ def test_topic_folder(topic: str | None, folder: str) -> None:
 def test_layout_one_file_per_note_in_its_topic_folder() -> None:
     files = files_of(NOTES)
     assert sorted(files) == [
+        ".til-notes.json",
         "README.md",
         "git/stash-only-staged-changes.md",
         "git/undo-a-commit.md",
@@ -89,7 +90,9 @@ def test_readme_lists_every_note_once_with_counts() -> None:
     assert "- [Vision Model/Pretraining](#vision-modelpretraining) (1)\n" in readme
     assert readme.index("### git") < readme.index("### Python") < readme.index("### Misc")
     links = re.findall(r"^- \[[^\]]*\]\(([^)#]+)\)$", readme, re.M)
-    assert sorted(links) == sorted(p for p in files_of(NOTES) if p != "README.md")
+    assert sorted(links) == sorted(
+        p for p in files_of(NOTES) if p.endswith(".md") and p != "README.md"
+    )
     # within a topic, notes are in title order, as in the well-known TIL repos
     assert readme.index("Stash only staged") < readme.index("Undo a commit")
 
@@ -127,7 +130,7 @@ def export_into(folder: Path, notes: list[Note], *, force: bool = False) -> Fold
 def test_first_export_writes_files_and_a_manifest(tmp_path: Path) -> None:
     out = tmp_path / "out"
     report = export_into(out, NOTES)
-    assert len(report.written) == 7
+    assert len(report.written) == 8  # six notes, the README and the notes index
     manifest = json.loads((out / MANIFEST).read_text())
     assert manifest["tool"] == "tilbase"
     assert sorted(manifest["files"]) == sorted(files_of(NOTES))
@@ -143,7 +146,7 @@ def test_reexport_updates_in_place_and_leaves_unrelated_files(tmp_path: Path) ->
     changed = [n if n.id != "1" else n.with_changes(body="New body.\n") for n in NOTES]
     changed = [n for n in changed if n.id != "5"]  # "A loose thought" is no longer exported
     report = export_into(out, changed)
-    assert report.written == ["README.md", "git/undo-a-commit.md"]
+    assert report.written == [".til-notes.json", "README.md", "git/undo-a-commit.md"]
     assert report.removed == ["misc/a-loose-thought.md"]
     assert (out / "git" / "undo-a-commit.md").read_text() == "# Undo a commit\n\nNew body.\n"
     assert not (out / "misc").exists()  # emptied by the export, so removed

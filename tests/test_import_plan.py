@@ -128,3 +128,94 @@ def test_updated_note_keeps_the_existing_id_and_path() -> None:
     assert planned.action == "updated"
     assert planned.note.id == "a"
     assert planned.note.body == "alpha v2\n"
+
+
+# -- deletions remembered: notes removed with til rm (read from the trash) ---------------
+
+R1 = entry("## R", "removed one\n")
+R_OLD = stored("r", R1)
+REPEATED = [entry("## D", "first\n"), entry("## D~2", "second\n"), entry("## D~3", "third\n")]
+D_OLD = [stored(f"d{n}", e) for n, e in enumerate(REPEATED, start=1)]
+
+# (name, entries of one file, existing notes, removed notes, expected (action, id) per entry)
+REMOVED_CASES = [
+    (
+        "a removed entry is not created again",
+        [A1, R1],
+        [A_OLD],
+        [R_OLD],
+        [("unchanged", "a"), ("removed", "r")],
+    ),
+    (
+        "changed at the source since it was removed: still removed",
+        [A1, entry("## R", "removed one, edited at the source\n")],
+        [A_OLD],
+        [R_OLD],
+        [("unchanged", "a"), ("removed", "r")],
+    ),
+    (
+        "a note in the KB wins over a removed copy of it (restored, then imported)",
+        [R1],
+        [R_OLD],
+        [R_OLD.with_changes(id="r-old")],
+        [("unchanged", "r")],
+    ),
+    (
+        "the middle one of three repeated headings removed",
+        REPEATED,
+        [D_OLD[0], D_OLD[2]],
+        [D_OLD[1]],
+        [("unchanged", "d1"), ("removed", "d2"), ("unchanged", "d3")],
+    ),
+    (
+        "removed twice (two copies in the trash): one removed entry",
+        [R1],
+        [],
+        [R_OLD, R_OLD.with_changes(id="r-2")],
+        [("removed", "r")],
+    ),
+    (
+        "a removed note of another file is never matched",
+        [entry("## R", "removed one\n", path="other.md")],
+        [],
+        [R_OLD],
+        [("created", "")],
+    ),
+    (
+        "a removed note that was not imported (no source) is ignored",
+        [R1],
+        [],
+        [R_OLD.with_changes(source=None)],
+        [("created", "")],
+    ),
+    (
+        "a new entry next to a removed one is created",
+        [R1, B1],
+        [],
+        [R_OLD],
+        [("removed", "r"), ("created", "")],
+    ),
+]
+
+
+@pytest.mark.parametrize(
+    ("entries", "existing", "removed", "expected"),
+    [c[1:] for c in REMOVED_CASES],
+    ids=[c[0] for c in REMOVED_CASES],
+)
+def test_plan_table_with_removed_notes(
+    entries: list[Note],
+    existing: list[Note],
+    removed: list[Note],
+    expected: list[tuple[str, str]],
+) -> None:
+    [plan] = plan_import([entries], existing, removed=removed)
+    got = [(p.action, p.note.id if p.action != "created" else "") for p in plan]
+    assert got == expected
+
+
+def test_without_removed_notes_a_removed_entry_is_created_again() -> None:
+    """What ``--restore-removed`` does: the trash is not consulted, the entry comes back."""
+    [[planned]] = plan_import([[R1]], [])
+    assert planned.action == "created"
+    assert planned.note.id == "2024-01-01-r"

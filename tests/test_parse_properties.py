@@ -73,24 +73,31 @@ def test_parser_never_raises_and_notes_are_sane(text: str, name: str, style: str
         assert str(warning).startswith(f"{name}:")
 
 
+def _lf(text: str) -> str:
+    return text.replace("\r\n", "\n").replace("\r", "\n")
+
+
 def _check_entries_reproduce_text(text: str, style: str) -> None:
     result = parse_file(text, "notes.md", ParseOptions(style=style))
     if result.style != style:
         return  # nothing in this style; the file was read as one page
     doc = Document(text)
+    lf = _lf  # bodies come with "\n" line endings, the note file's
     starts = [(n.source.line or 1) - 1 for n in result.notes if n.source]
     assert starts == sorted(starts)
     rebuilt = []
     for index, note in enumerate(result.notes):
         end = starts[index + 1] if index + 1 < len(starts) else len(doc.lines)
         region = doc.slice(starts[index], end)
-        assert region.endswith(note.body)
-        heading = region[: len(region) - len(note.body)]
+        body = doc.slice(end - len(split_lines(note.body)), end) if note.body else ""
+        assert region.endswith(body)
+        assert lf(body) == note.body
+        heading = region[: len(region) - len(body)]
         # The heading part is whole lines: one for ATX and plain day lines, more for setext.
         count = len(split_lines(heading))
         assert count >= 1
         assert "".join(doc.lines[starts[index] : starts[index] + count]) == heading
-        rebuilt.append(heading + note.body)
+        rebuilt.append(heading + body)
     assert "".join(rebuilt) == doc.slice(starts[0])
 
 

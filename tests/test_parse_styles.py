@@ -83,6 +83,7 @@ def test_every_style_is_registered_and_documented() -> None:
         "page",
         "daily",
         "jekyll",
+        "json",
     ]
     assert all(STYLES[name].summary for name in style_names())
     assert [n for n in style_names() if STYLES[n].one_note] == ["page", "daily", "jekyll"]

@@ -32,7 +32,7 @@ CASES = [
         "n.md",
         "# Log\nA blurb about this log.\nAnd a second line.\n\n# 2024-01-02 A\nx\n# 2024-01-01 B\n",
         None,
-        ["n.md:2: 2 lines of text before the first entry (line 5) are not part of any note"],
+        ["n.md:1: 3 lines of text before the first entry (line 5) are not part of any note"],
         2,
         id="preamble",
     ),

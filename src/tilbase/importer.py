@@ -9,7 +9,9 @@ its note by source (root and path) and key, then:
 * same fingerprint as the digest -> ``unchanged`` (nothing is written);
 * changed at the source, note not edited in the KB -> rewritten, ``updated``;
 * changed at the source, but the note was edited in the KB since -> ``kept``;
-* no note yet -> ``created``.
+* no note yet -> ``created``;
+* its note was removed with ``til rm`` (it is in the trash) -> ``removed``,
+  not created again (``ImportOptions.restore_removed`` brings it back).
 
 Entries that disappeared from the source leave their notes alone. The ``~N`` keys
 of repeated headings are positions, trusted only while they line up (see
@@ -29,6 +31,7 @@ from tilbase.filedates import FileDates, load_file_dates
 from tilbase.importplan import ACTIONS, Action, ImportPlanner, PlannedNote
 from tilbase.model import Note
 from tilbase.parse import STYLES, ParseOptions, ParseResult, get_style, parse_file
+from tilbase.parse.repo import RepoExport, find_repo_export
 from tilbase.serialize import import_record
 from tilbase.store.walk import walk_files
 from tilbase.text import decode_bytes
@@ -61,6 +64,8 @@ class ImportOptions:
     style: str | None = None
     dry_run: bool = False
     dates_from: str | None = None
+    #: Create again the entries whose notes were removed with ``til rm``.
+    restore_removed: bool = False
 
 
 @dataclass(frozen=True)
@@ -119,8 +124,16 @@ class ImportReport:
 
     @property
     def counts(self) -> dict[str, int]:
-        """Notes per action, in the order created, updated, unchanged, kept."""
-        return {action: self.count(action) for action in ACTIONS}
+        """Notes per action, in the order created, updated, unchanged, kept (then removed).
+
+        ``removed`` (entries skipped because their notes were removed with
+        ``til rm``) is there only when there were some.
+        """
+        counts: dict[str, int] = {action: self.count(action) for action in ACTIONS}
+        removed = self.count("removed")
+        if removed:
+            counts["removed"] = removed
+        return counts
 
     def to_json(self) -> dict[str, Any]:
         """The ``til import --json`` shape: counts, one record per note, skipped files, warnings."""
@@ -212,8 +225,11 @@ class _Importer:
         self.order = kb.config.date_order
         self.report = ImportReport(dry_run=options.dry_run)
         self.planner = ImportPlanner(kb.notes(), rel_of=self._kb_rel, order=self.order)
+        if not options.restore_removed:
+            self.planner.remember_removed(kb.store.removed_imports())
         self.wrote = False
         self.file_dates: FileDates | None = None
+        self.repo_exports: dict[Path, RepoExport | None] = {}
 
     def run(self, sources: SourceSet, progress: ProgressCallback | None) -> ImportReport:
         if self.options.dates_from:
@@ -244,11 +260,14 @@ class _Importer:
             return None
         options = ParseOptions(style=self.options.style, date_order=self.order)
         try:
-            result = parse_file(decoded.text, source.rel, options)
+            result = self._parse(decoded.text, source, options)
         except TilError:
             raise
         except Exception as exc:  # a parser bug must not lose the rest of the import
             self._skip(source, f"could not be parsed ({type(exc).__name__}: {exc}); a tilbase bug")
+            return None
+        if result.refused:
+            self._skip(source, result.refused)
             return None
         if not result.notes:
             self._skip(source, "empty file")
@@ -260,6 +279,29 @@ class _Importer:
             self.report.warnings.append(f"{source.display}:1: {decoded.warning}")
         self.report.warnings.extend(w.at(source.display) for w in result.warnings)
         return result
+
+    def _parse(self, text: str, source: SourceFile, options: ParseOptions) -> ParseResult:
+        """Parse one file; a file of a tilbase repository export is read with its index."""
+        repo = None if options.style or not source.walked else self._repo_export(source)
+        if repo is not None:
+            if repo.is_readme(source.path):
+                reason = "the repository export's README (its table of contents)"
+                return ParseResult([], [], "page", refused=reason)
+            result = repo.parse(text, source.path, source.rel, options)
+            if result is not None:
+                return result
+        return parse_file(text, source.rel, options)
+
+    def _repo_export(self, source: SourceFile) -> RepoExport | None:
+        """The repository export (a folder holding its notes index) ``source`` lies in."""
+        folder = source.path.parent
+        while True:
+            if folder not in self.repo_exports:
+                self.repo_exports[folder] = find_repo_export(folder)
+            found = self.repo_exports[folder]
+            if found is not None or folder == source.root or folder == folder.parent:
+                return found
+            folder = folder.parent
 
     def _import_file(self, source: SourceFile) -> None:
         result = self._read(source)

@@ -8,7 +8,9 @@ for each entry, without touching any file:
 * ``updated``: the entry changed at the source and its note was not edited in
   the KB, so the note is rewritten;
 * ``unchanged``: the note already says what the entry says;
-* ``kept``: the entry changed, but so did its note in the KB: the note wins.
+* ``kept``: the entry changed, but so did its note in the KB: the note wins;
+* ``removed``: the entry's note was removed with ``til rm`` (it is in the
+  trash, see ``remember_removed``): it is not created again.
 
 Each note records the fingerprint it was written with (``Source.digest``);
 comparing it with the note's fingerprint now tells whether it was edited in
@@ -29,7 +31,8 @@ from tilbase.parse.headings import key_group
 
 __all__ = ["ACTIONS", "Action", "ImportPlanner", "PlannedNote", "plan_import", "stored_fingerprint"]
 
-Action = Literal["created", "updated", "unchanged", "kept"]
+Action = Literal["created", "updated", "unchanged", "kept", "removed"]
+#: The actions every import report counts (``removed`` is counted only when it happened).
 ACTIONS: tuple[Action, ...] = ("created", "updated", "unchanged", "kept")
 
 
@@ -61,6 +64,8 @@ class ImportPlanner:
 
     ``rel_of`` gives a stored note's path relative to the notes folder (it can
     date an undated note); a note is matched to at most one entry per run.
+    Notes removed with ``til rm`` are matched too, after the KB's own notes,
+    once ``remember_removed`` has been given them.
     """
 
     def __init__(
@@ -81,6 +86,26 @@ class ImportPlanner:
         self.taken: set[str] = {note.id.casefold() for note in existing}
         self.by_id: dict[str, Note] = {note.id.casefold(): note for note in existing}
         self.claimed: set[int] = set()
+        self.removed_by_source: dict[tuple[str | None, str], list[Note]] = defaultdict(list)
+        self.removed: set[int] = set()
+        self._removed_keys: set[tuple[str | None, str, str]] = set()
+
+    def remember_removed(self, removed: Iterable[Note]) -> None:
+        """Notes removed from the KB (read from the trash): their entries are not created again.
+
+        Only imported notes count (those with a source key); of several removed
+        notes of one entry, one is enough.
+        """
+        for note in removed:
+            source = note.source
+            if source is None or source.key is None:
+                continue
+            where = (source.root, source.path, source.key)
+            if where in self._removed_keys:
+                continue
+            self._removed_keys.add(where)
+            self.removed_by_source[(source.root, source.path)].append(note)
+            self.removed.add(id(note))
 
     def plan_file(self, entries: Sequence[Note]) -> list[PlannedNote]:
         """The outcome of each entry of one source file, in order."""
@@ -105,7 +130,22 @@ class ImportPlanner:
         """
         first = entries[0].source
         assert first is not None
-        notes = self.by_source.get((first.root, first.path), [])
+        where = (first.root, first.path)
+        file_keys = {_key(entry) for entry in entries}
+        matches = self._match_among(entries, self.by_source.get(where, []), file_keys)
+        removed = self.removed_by_source.get(where)
+        open_entries = [index for index, match in enumerate(matches) if match is None]
+        if removed and open_entries:
+            # Entries without a note in the KB may be ones whose note was removed.
+            found = self._match_among([entries[i] for i in open_entries], removed, file_keys)
+            for index, match in zip(open_entries, found, strict=True):
+                matches[index] = match
+        return matches
+
+    def _match_among(
+        self, entries: Sequence[Note], notes: list[Note], file_keys: set[str]
+    ) -> list[Note | None]:
+        """``match_file`` against one set of notes (the KB's, or the removed ones)."""
         old_groups: dict[str, list[Note]] = defaultdict(list)
         for note in notes:
             old_groups[key_group(_key(note))].append(note)
@@ -117,7 +157,6 @@ class ImportPlanner:
             olds = old_groups.get(group)
             if olds:
                 self._match_group(entries, indices, olds, matches)
-        file_keys = {_key(entry) for entry in entries}
         for index, entry in enumerate(entries):
             if matches[index] is None:
                 matches[index] = self._match_by_body(entry, notes, file_keys)
@@ -192,6 +231,8 @@ class ImportPlanner:
                 return PlannedNote(same, "unchanged")
             return PlannedNote(self._new_note(entry), "created")
         assert existing.source is not None
+        if id(existing) in self.removed:
+            return PlannedNote(existing, "removed")
         digest = self._digest_for(entry, existing)
         if digest == existing.source.digest:
             return PlannedNote(existing, "unchanged")
@@ -234,11 +275,16 @@ def plan_import(
     files: Iterable[Sequence[Note]],
     existing: Iterable[Note],
     *,
+    removed: Iterable[Note] = (),
     rel_of: Callable[[Note], str] = _default_rel,
     order: DateOrder = "dmy",
 ) -> list[list[PlannedNote]]:
-    """The plan for each file's entries against the ``existing`` notes (see ``ImportPlanner``)."""
+    """The plan for each file's entries against the ``existing`` notes (see ``ImportPlanner``).
+
+    ``removed``: notes removed from the KB; their entries are planned as ``removed``.
+    """
     planner = ImportPlanner(existing, rel_of=rel_of, order=order)
+    planner.remember_removed(removed)
     return [planner.plan_file(entries) for entries in files]
 
 

@@ -76,20 +76,19 @@ def decode_bytes(data: bytes) -> DecodedText | None:
     """
     if b"\x00" in data[:8192]:
         return None
+    # The BOM goes first: decoded as cp1252 it would become the text "ï»¿" and hide the
+    # file's first line (its first heading) from the parser.
+    bom = data.startswith(b"\xef\xbb\xbf")
+    if bom:
+        data = data[3:]
     try:
         text = data.decode("utf-8")
         encoding = "utf-8"
     except UnicodeDecodeError as exc:
         text = data.decode("cp1252", errors="replace")
-        return DecodedText(
-            text.removeprefix(_BOM),
-            "cp1252",
-            f"not valid UTF-8 (byte {exc.start}); read as cp1252",
-        )
-    if text.startswith(_BOM):
-        text = text[1:]
-        encoding = "utf-8-sig"
-    return DecodedText(text, encoding)
+        offset = exc.start + (3 if bom else 0)
+        return DecodedText(text, "cp1252", f"not valid UTF-8 (byte {offset}); read as cp1252")
+    return DecodedText(text, "utf-8-sig" if bom else encoding)
 
 
 def clean_title(text: str) -> str:

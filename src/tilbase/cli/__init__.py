@@ -7,6 +7,8 @@ inside the commands that need them, so ``til --help`` starts fast.
 
 from __future__ import annotations
 
+import contextlib
+import signal
 import sys
 import traceback
 from pathlib import Path
@@ -45,7 +47,7 @@ class TilGroup(TyperGroup):
             error(exc.message, exc.hint)
             raise typer.Exit(exc.exit_code) from None
         except KeyboardInterrupt:
-            sys.stderr.write("interrupted\n")
+            _say_interrupted()
             raise typer.Exit(ExitCode.INTERRUPTED) from None
         except BrokenPipeError:
             _silence_stdout()
@@ -130,6 +132,23 @@ def _global_options_first(args: list[str]) -> list[str]:
             rest.append(arg)
         position += 1
     return [*front, *rest]
+
+
+def _say_interrupted() -> None:
+    """The one line a Ctrl-C (or SIGTERM) ends with; the work was stopped and cleaned up."""
+    with contextlib.suppress(OSError, ValueError):
+        sys.stderr.write("interrupted\n")
+        sys.stderr.flush()
+
+
+def _interrupt_on_sigterm() -> None:
+    """Make SIGTERM stop ``til`` the way Ctrl-C does: cleanup, one line, exit 130."""
+
+    def interrupt(signum: int, frame: object) -> None:
+        raise KeyboardInterrupt
+
+    with contextlib.suppress(ValueError, OSError, AttributeError):  # not the main thread
+        signal.signal(signal.SIGTERM, interrupt)
 
 
 def _debugging(ctx: typer.Context) -> bool:
@@ -234,5 +253,14 @@ sync.register(app)
 
 
 def main() -> None:
-    """Entry point of the ``til`` console script."""
-    app()
+    """Entry point of the ``til`` console script.
+
+    SIGTERM is turned into ``KeyboardInterrupt``; an interrupt inside a command
+    is handled by ``TilGroup.invoke``, one outside any command here.
+    """
+    _interrupt_on_sigterm()
+    try:
+        app()
+    except KeyboardInterrupt:
+        _say_interrupted()
+        sys.exit(ExitCode.INTERRUPTED)

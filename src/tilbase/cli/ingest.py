@@ -40,6 +40,13 @@ def import_(
             "path<TAB>date table.",
         ),
     ] = None,
+    restore_removed: Annotated[
+        bool,
+        typer.Option(
+            "--restore-removed",
+            help="Create again the notes removed with til rm (by default they stay removed).",
+        ),
+    ] = False,
 ) -> None:
     """Import notes: split files of dated entries into notes; safe to run again.
 
@@ -56,7 +63,9 @@ def import_(
 
     if style:
         get_style(style)
-    options = ImportOptions(style=style, dry_run=dry_run, dates_from=dates_from)
+    options = ImportOptions(
+        style=style, dry_run=dry_run, dates_from=dates_from, restore_removed=restore_removed
+    )
     kb = open_kb(ctx)
     sources = collect_sources(paths, exclude=[kb.config.notes_dir, kb.config.state_dir])
     with import_progress(len(sources.files), enabled=not as_json) as progress:

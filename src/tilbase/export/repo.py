@@ -3,6 +3,7 @@
 The layout of the well-known one-file-per-TIL repositories::
 
     README.md                  the index: categories with counts, then every note once
+    .til-notes.json            what each file holds (id, date, topic, tags...), for `til import`
     git/
       undo-a-commit.md         "# Undo a commit", a blank line, then the body
     vision-model/pretraining/  a topic path becomes nested folders
@@ -25,9 +26,17 @@ from dataclasses import dataclass
 from tilbase.export.anchors import AnchorSet
 from tilbase.export.base import ExportFile, ExportOptions, ExportResult
 from tilbase.model import Note, slugify
+from tilbase.parse.repo import NOTES_INDEX, index_record, index_text
 from tilbase.text import clean_title
 
-__all__ = ["MISC_FOLDER", "README", "note_file_text", "render_repo", "topic_folder"]
+__all__ = [
+    "MISC_FOLDER",
+    "NOTES_INDEX",
+    "README",
+    "note_file_text",
+    "render_repo",
+    "topic_folder",
+]
 
 MISC_FOLDER = "misc"
 README = "README.md"
@@ -58,20 +67,41 @@ def topic_folder(topic: str | None) -> str:
     return "/".join(segments) or MISC_FOLDER
 
 
+@dataclass(frozen=True)
+class _FileParts:
+    """How a note's file is made: ``heading`` + the body without its ``lead`` blank lines
+    (+ a newline when ``newline``)."""
+
+    heading: str
+    lead: str
+    rest: str
+    newline: bool
+
+    @property
+    def text(self) -> str:
+        return self.heading + self.rest + ("\n" if self.newline else "")
+
+
+def _file_parts(note: Note) -> _FileParts:
+    lead_match = _LEADING_BLANK_LINES.match(note.body)
+    lead = lead_match.group(0) if lead_match else ""
+    body = note.body[len(lead) :]
+    heading = _H1.match(body)
+    if heading and clean_title(heading.group("text")) == clean_title(note.title):
+        prefix = ""
+    else:
+        title = " ".join(note.title.split())
+        prefix = f"# {title}\n\n" if body else f"# {title}\n"
+    return _FileParts(prefix, lead, body, not (prefix + body).endswith("\n"))
+
+
 def note_file_text(note: Note) -> str:
     """A note's file: ``# Title``, a blank line, the body (ending with a newline).
 
     A body that already opens with that same title as an H1 (a note imported
     from such a repository) is written as it is, not given a second title.
     """
-    body = _LEADING_BLANK_LINES.sub("", note.body)
-    heading = _H1.match(body)
-    if heading and clean_title(heading.group("text")) == clean_title(note.title):
-        text = body
-    else:
-        title = " ".join(note.title.split())
-        text = f"# {title}\n\n{body}" if body else f"# {title}\n"
-    return text if text.endswith("\n") else text + "\n"
+    return _file_parts(note).text
 
 
 def _place(notes: Sequence[Note]) -> list[_Placed]:
@@ -154,7 +184,15 @@ def _escape(text: str) -> str:
 def render_repo(notes: Sequence[Note], options: ExportOptions) -> ExportResult:
     """The files of a TIL repository for these notes (grouping does not apply)."""
     placed = _place(notes)
-    files = [ExportFile(item.path, note_file_text(item.note)) for item in placed]
+    files = []
+    records = {}
+    for item in placed:
+        parts = _file_parts(item.note)
+        files.append(ExportFile(item.path, parts.text))
+        records[item.path] = index_record(
+            item.note, parts.text, heading=parts.heading, lead=parts.lead, newline=parts.newline
+        )
     files.sort(key=lambda f: f.path)
     readme = ExportFile(README, _readme(placed, " ".join((options.title or DEFAULT_TITLE).split())))
-    return ExportResult(files=(readme, *files))
+    index = ExportFile(NOTES_INDEX, index_text(records, README))
+    return ExportResult(files=(index, readme, *files))

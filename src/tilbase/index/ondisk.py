@@ -29,6 +29,7 @@ from tilbase.index.manifest import (
 )
 from tilbase.index.reader import IndexReader, Progress, describe, quietly
 from tilbase.index.schema import INDEX_NAME, build_schema, note_document
+from tilbase.index.workers import quiet_writer_processes, stop_writer_processes
 from tilbase.store import FileStat, ScanResult, atomic_write
 
 #: Seconds a writer waits for another tilbase process before giving up.
@@ -260,6 +261,7 @@ class NoteIndex(IndexReader):
         ix = index.create_in(str(folder), self.schema, indexname=INDEX_NAME)
         total = len(current.stats)
         writer = ix.writer(procs=procs, multisegment=procs > 1, limitmb=256)
+        quiet_writer_processes(writer)
         try:
             for done, (rel, note) in enumerate(current.by_path().items(), start=1):
                 writer.add_document(**note_document(rel, note))
@@ -267,6 +269,8 @@ class NoteIndex(IndexReader):
                     progress(done, total)
             writer.commit()
         except BaseException:
+            # Ctrl-C or an error: the writer processes go first, quietly, then the writer.
+            stop_writer_processes(writer)
             with contextlib.suppress(Exception):
                 writer.cancel()
             raise

@@ -45,13 +45,16 @@ class ParseResult:
 
     ``extra`` holds frontmatter keys the note model has no field for (``layout``,
     ``description``...); it is only filled for one-note-per-file styles, so the
-    importer can keep those keys in the note it writes.
+    importer can keep those keys in the note it writes. ``refused`` says why a
+    file is not notes at all (JSON that is not a tilbase export): the importer
+    skips it with that reason instead of importing it as one blob.
     """
 
     notes: list[Note]
     warnings: list[ParseWarning]
     style: str
     extra: dict[str, Any] = field(default_factory=dict)
+    refused: str | None = None
 
 
 @dataclass
@@ -62,6 +65,7 @@ class ParseContext:
     options: ParseOptions
     warnings: list[ParseWarning] = field(default_factory=list)
     extra: dict[str, Any] = field(default_factory=dict)
+    refused: str | None = None
 
     def warn(self, line: int, message: str) -> None:
         """Record a warning about 1-based ``line`` of the file."""

@@ -5,8 +5,9 @@ page (a browser "save as text") has lost the ``#`` markers and shows list items
 as ``•`` bullets, so there the entries start at lines that hold only
 ``Day N: <date>``. Either way each such line starts its own entry: day numbers
 and dates repeat in real logs, and an entry is never split inside a fenced code
-block. The entry key is the date (``day-2022-11-30``, then ``day-2022-11-30~2``),
-not the day number, which real logs get wrong.
+block or an HTML block (a comment). The entry key is the date
+(``day-2022-11-30``, then ``day-2022-11-30~2``), not the day number, which
+real logs get wrong.
 """
 
 from __future__ import annotations
@@ -70,12 +71,13 @@ def day_lines(doc: Document, order: DateOrder) -> list[tuple[int, DayHeading]]:
 
 
 def _find_day_lines(doc: Document, order: DateOrder) -> list[tuple[int, DayHeading]]:
-    fenced = {i for fence in doc.fences for i in range(fence.start, fence.end)}
+    # A line inside a code fence or an HTML block (a comment) is never an entry's start.
+    hidden = doc.fenced_lines | doc.html_lines
     found = []
     for index in range(doc.body_line, len(doc.lines)):
         line = doc.lines[index]
         stripped = line.strip()
-        if stripped[:3].casefold() != "day" or index in fenced or not _PLAIN_INDENT.match(line):
+        if stripped[:3].casefold() != "day" or index in hidden or not _PLAIN_INDENT.match(line):
             continue
         heading = day_heading(stripped, order)
         if heading is not None and not heading.trailing:

@@ -25,6 +25,12 @@ __all__ = ["Document", "Fence", "Heading", "split_lines"]
 
 _LINE = re.compile(r"[^\r\n]*(?:\r\n?|\n)|[^\r\n]+\Z")
 _EXPORT_MARKER = re.compile(r"^<!-- til \{.*\} -->\s*$", re.M)
+# The introduction line of a Markdown export of zero notes (it has no markers to find).
+_EMPTY_EXPORT = re.compile(
+    r"^0 notes, (?:grouped by \w+|newest first)\. Exported by tilbase; "
+    r"`til import` reads this file back into notes\.\s*$",
+    re.M,
+)
 
 
 def split_lines(text: str) -> list[str]:
@@ -158,9 +164,30 @@ class Document:
         return None
 
     @cached_property
+    def fenced_lines(self) -> frozenset[int]:
+        """The 0-based indexes of lines inside fenced code blocks (fence lines included)."""
+        return frozenset(i for fence in self.fences for i in range(fence.start, fence.end))
+
+    @cached_property
+    def html_lines(self) -> frozenset[int]:
+        """The 0-based indexes of lines inside HTML blocks (comments included), at any depth."""
+        return frozenset(
+            i
+            for token in self.tokens
+            if token.type == "html_block" and token.map
+            for i in range(token.map[0], token.map[1])
+        )
+
+    @cached_property
     def has_export_marker(self) -> bool:
-        """True when a line is a tilbase export start marker (``<!-- til {...} -->``)."""
-        return "<!-- til {" in self.text and bool(_EXPORT_MARKER.search(self.text))
+        """True when a line outside code fences is a tilbase export start marker
+        (``<!-- til {...} -->``), or the file is an export of no notes at all."""
+        if "<!-- til {" in self.text:
+            for match in _EXPORT_MARKER.finditer(self.text):
+                line = bisect.bisect_right(self.offsets, match.start()) - 1
+                if line not in self.fenced_lines:
+                    return True
+        return bool(_EMPTY_EXPORT.search(self.text))
 
     def is_blank(self, index: int) -> bool:
         """True when line ``index`` holds only white space (NBSP counts as white space)."""

@@ -26,6 +26,13 @@ __all__ = ["STYLE"]
 _HEADING = re.compile(r"^ {0,3}#{1,6}(?:[ \t]|\r?\n|\r|$)")
 _START = re.compile(r"^<!-- til (?P<json>\{.*\}) -->\s*$")
 _END = re.compile(r"^<!-- /til -->\s*$")
+_FURNITURE = re.compile(
+    r"^(?:#{1,2}[ \t].*"  # the title and group headings
+    r"|\d+ notes?, .*Exported by tilbase; .*"  # the introduction
+    r"|- \[.*\]\(#[^)]*\)(?: \(\d+\))?"  # table of contents and "Also tagged" items
+    r"|Also tagged .*:"
+    r"|(?:`{3,}|~{3,}))\s*$"  # a fence closed after an entry's end marker
+)
 
 
 def _is_entry_start(doc: Document, index: int) -> bool:
@@ -34,6 +41,7 @@ def _is_entry_start(doc: Document, index: int) -> bool:
         index + 1 < len(lines)
         and bool(_HEADING.match(lines[index]))
         and bool(_START.match(lines[index + 1]))
+        and index not in doc.fenced_lines
     )
 
 
@@ -94,8 +102,11 @@ def parse(doc: Document, ctx: ParseContext) -> list[Note]:
     notes: list[Note] = []
     keys = KeyMaker()
     index = doc.body_line
+    outside: list[int] = []
     while index < len(lines):
         if not _is_entry_start(doc, index):
+            if lines[index].strip() and not _FURNITURE.match(lines[index]):
+                outside.append(index)
             index += 1
             continue
         heading = index
@@ -113,7 +124,21 @@ def parse(doc: Document, ctx: ParseContext) -> list[Note]:
         body = doc.slice(heading + 2, cursor)
         notes.append(_note_from(doc, ctx, heading, body, keys))
         index = cursor + 1 if end is not None else cursor
+    _warn_outside(ctx, outside)
     return notes
+
+
+def _warn_outside(ctx: ParseContext, outside: list[int]) -> None:
+    """Name every run of lines outside the entries that is not the export's own furniture."""
+    runs: list[list[int]] = []
+    for index in outside:
+        if runs and index == runs[-1][1] + 1:
+            runs[-1][1] = index
+        else:
+            runs.append([index, index])
+    for start, end in runs:
+        where = f"line {start + 1}" if start == end else f"lines {start + 1}-{end + 1}"
+        ctx.warn(start + 1, f"{where}: text outside the export's entries is not imported")
 
 
 STYLE = Style(

@@ -206,15 +206,13 @@ def warn_dropped_frontmatter(doc: Document, ctx: ParseContext, entries: int) -> 
 
 
 def warn_preamble(doc: Document, ctx: ParseContext, first_entry: int) -> None:
-    """Warn when text before the first entry (other than headings and rules) is not imported."""
+    """Warn when text before the first entry (a title heading included; rules and blank
+    lines are not text) is not imported: the warning names its first line and the entry's."""
     start = doc.body_line
-    heading_lines = {i for h in doc.headings if h.end <= first_entry for i in range(h.start, h.end)}
     content = [
         i
         for i in range(start, first_entry)
-        if i not in heading_lines
-        and doc.lines[i].strip()
-        and not set(doc.lines[i].strip()) <= set("-*_= ")
+        if doc.lines[i].strip() and not set(doc.lines[i].strip()) <= set("-*_=# ")
     ]
     if content:
         ctx.warn(

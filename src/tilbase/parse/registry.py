@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from tilbase.errors import ImportFailed
-from tilbase.parse import daily, dated, daylog, export, jekyll, page, questions
+from tilbase.parse import daily, dated, daylog, export, jekyll, json_export, page, questions
 from tilbase.parse.base import Style
 
 __all__ = ["STYLES", "get_style", "style_names"]
@@ -18,6 +18,7 @@ STYLES: dict[str, Style] = {
         page.STYLE,
         daily.STYLE,
         jekyll.STYLE,
+        json_export.STYLE,
     )
 }
 

@@ -26,6 +26,7 @@ _ACTION_HELP = {
     "updated": "changed at the source, rewritten",
     "unchanged": "already imported, nothing to do",
     "kept": "changed at the source but edited in the KB since: the KB's version stays",
+    "removed": "removed with til rm: not created again (--restore-removed brings them back)",
 }
 
 
@@ -91,8 +92,13 @@ def print_import_summary(report: ImportReport) -> None:
         info(f"[bold]{files}[/], {len(report.notes)} notes")
         stderr_console().print(table)
     else:
-        parts = ", ".join(f"{count} {action}" for action, count in counts.items())
+        parts = ", ".join(
+            f"{count} skipped as removed" if action == "removed" else f"{count} {action}"
+            for action, count in counts.items()
+        )
         info(f"{files}; notes: {parts}")
+        if "removed" in counts:
+            info("(removed with til rm; til import --restore-removed brings them back)")
     if report.warnings:
         info(f"{len(report.warnings)} warning{'s' if len(report.warnings) != 1 else ''}")
     if report.dry_run:

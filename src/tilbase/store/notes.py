@@ -42,7 +42,7 @@ from tilbase.serialize import note_from_json, note_to_json
 from tilbase.store.atomic import atomic_write, fsync_dir
 from tilbase.store.ids import dedupe_ids, resolve_id
 from tilbase.store.scancache import ScanCache, ScanResult
-from tilbase.store.trash import move_to_trash
+from tilbase.store.trash import move_to_trash, trashed_files
 from tilbase.store.walk import FileStat, note_file_stats, reason
 from tilbase.text import DecodedText, decode_bytes
 
@@ -343,6 +343,25 @@ class NoteStore:
         path = self._path_of(note)
         with self.write_lock():
             return move_to_trash(path, self.notes_dir, self.config.trash_dir, self.shown)
+
+    def removed_imports(self) -> list[Note]:
+        """The imported notes in the trash (removed with ``til rm``), read from their files.
+
+        Each note's ``path`` is where it was in the notes folder. Only notes with
+        a ``source`` count; a file that cannot be read is passed over.
+        """
+        removed: list[Note] = []
+        for rel, path in trashed_files(self.config.trash_dir):
+            try:
+                data = path.read_bytes()
+            except OSError:
+                continue
+            if b"source" not in data:  # not an imported note: no need to parse it
+                continue
+            note, _warnings = self._parse(data, rel, self.notes_dir / rel)
+            if note.source is not None and note.source.key is not None:
+                removed.append(note)
+        return removed
 
     def _note_rewrite_as_yaml(self, path: Path, old_text: str) -> None:
         """Say so when a TOML or JSON frontmatter is about to be written back as YAML."""
