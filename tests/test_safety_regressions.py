@@ -1,9 +1,8 @@
-"""Issue 12's safety work that lands after the core reshape: regression tests, xfail for now.
+"""Regression tests for issue 12's safety defects, each of which failed on 0.1.
 
-Each test is ``xfail(strict=True)``: it fails on today's code (the defect is real) and
-will turn into an unexpected pass -- a failure -- the moment the fix lands, so whoever
-fixes it removes the mark. Covered: ``til edit`` on a temporary copy with conflict
-detection, Ctrl-C in ``import``/``reindex`` (one line, exit 130), deletions remembered on
+Covered: ``til edit`` on a temporary copy with conflict detection (a tag added while
+the editor is open survives; an emptied file or a failing editor changes nothing),
+Ctrl-C in ``import``/``reindex`` (one line, exit 130), deletions remembered on
 re-import, ``til add`` from stdin honouring frontmatter.
 """
 
@@ -41,7 +40,6 @@ def the_note(kb_dir: Path, note_id: str) -> tuple[str, tuple[str, ...], str]:
     return note.title, note.tags, note.body
 
 
-@pytest.mark.xfail(strict=True, reason="til edit overwrites a change made while the editor is open")
 def test_edit_keeps_a_tag_added_while_the_editor_was_open(
     run: Run, kb_dir: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -61,7 +59,6 @@ def test_edit_keeps_a_tag_added_while_the_editor_was_open(
         assert result.exit_code != 0 or "draft" in result.stderr
 
 
-@pytest.mark.xfail(strict=True, reason="til edit works on the note file itself, not a copy")
 def test_edit_that_empties_the_file_is_refused_and_the_note_stays(
     run: Run, kb_dir: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -72,7 +69,6 @@ def test_edit_that_empties_the_file_is_refused_and_the_note_stays(
     assert the_note(kb_dir, note_id)[2].strip() == "keep me"
 
 
-@pytest.mark.xfail(strict=True, reason="til edit keeps changes of an editor that exits non-zero")
 def test_edit_whose_editor_fails_changes_nothing(
     run: Run, kb_dir: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -97,7 +93,6 @@ def test_reimport_does_not_bring_back_a_removed_note(
     assert "removed" in again.stderr
 
 
-@pytest.mark.xfail(strict=True, reason="til add from stdin does not read leading frontmatter")
 def test_add_from_stdin_honours_frontmatter(run: Run, kb_dir: Path) -> None:
     result = run("add", "-", input="---\ntitle: x\ntags: [a]\n---\nbody\n")
     assert result.exit_code == 0, result.stderr
