@@ -37,12 +37,13 @@ from typing import Any, Literal, TypeVar
 
 from whoosh import columns, fields, highlight, index
 from whoosh import query as wq
-from whoosh.analysis import STOP_WORDS, RegexTokenizer, StemmingAnalyzer, StopFilter
+from whoosh.analysis import STOP_WORDS, RegexTokenizer, StopFilter
 from whoosh.analysis import LowercaseFilter as _Lowercase
 from whoosh.filedb.filestore import FileStorage
 from whoosh.scoring import BM25F
 from whoosh.util.filelock import FileLock
 
+from tilbase.analysis import text_analyzer
 from tilbase.errors import SearchError
 from tilbase.model import Note
 from tilbase.query import (
@@ -55,6 +56,7 @@ from tilbase.query import (
     tag_keys,
     topic_keys,
 )
+from tilbase.scoring import SEARCH_FIELD, weighted_text
 from tilbase.store import FileStat, ScanResult, atomic_write
 
 __all__ = [
@@ -77,7 +79,7 @@ __all__ = [
 ]
 
 #: Bump when the schema or what goes into it changes: older indexes are rebuilt.
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 INDEX_NAME = "MAIN"
 MANIFEST_NAME = "tilbase-manifest.json"
 #: Seconds a writer waits for another tilbase process before giving up.
@@ -124,8 +126,8 @@ _INDEX_MARK = re.compile(rf"{re.escape(MANIFEST_NAME)}|_?{INDEX_NAME}[._].+")
 
 
 def _text_analyzer() -> Any:
-    # ``\w+`` rather than Whoosh's default, so ``os.replace`` is found by ``replace``.
-    return StemmingAnalyzer(expression=r"\w+", minsize=1)
+    # Words, code names whole and split, CJK pairs, accents folded: see tilbase.analysis.
+    return text_analyzer()
 
 
 def _spell_analyzer() -> Any:
@@ -141,6 +143,8 @@ def build_schema() -> fields.Schema:
         path=fields.ID(stored=True, unique=True),
         id=fields.ID(stored=True),
         title=fields.TEXT(analyzer=text, stored=True),
+        # Title, topic, tags and body with their weights, for BM25F (see tilbase.scoring).
+        all=fields.TEXT(analyzer=text, multitoken_query="or"),
         body=fields.TEXT(analyzer=text),
         topic=fields.TEXT(analyzer=text, stored=True),
         topic_path=fields.TEXT(analyzer=keys, phrase=False),
@@ -163,6 +167,7 @@ def note_document(rel_path: str, note: Note) -> dict[str, Any]:
         "topic_path": KEY_SEPARATOR.join(topic_keys(note.topic)),
         "tags": KEY_SEPARATOR.join(tag_keys(note.tags)),
         "_stored_tags": list(note.tags),
+        SEARCH_FIELD: weighted_text(note.title, note.topic, note.tags, note.body),
         "spell": "\n".join(
             [note.title, note.topic or "", " ".join(note.tags).replace("-", " "), note.body]
         ),
@@ -800,7 +805,7 @@ def _suggest(parsed: ParsedQuery, reader: Any, *, found_nothing: bool) -> str | 
         lowered = word.original.lower()
         if len(lowered) < 3 or not lowered.isalpha():
             continue
-        if any(reader.doc_frequency(name, word.analysed) for name in ("title", "body", "topic")):
+        if any(reader.doc_frequency(name, word.analysed) for name in (SEARCH_FIELD, "title", "body")):
             continue
         if reader.doc_frequency("spell", lowered):
             continue
@@ -893,7 +898,7 @@ def _highlight_terms(query: wq.Query, reader: Any) -> frozenset[str]:
         except Exception:  # an odd leaf (a date range, a NullQuery) has nothing to highlight
             continue
         for name, text in pairs:
-            if name not in ("title", "body", "topic"):
+            if name not in ("title", "body", "topic", SEARCH_FIELD):
                 continue
             word = text.decode("utf-8") if isinstance(text, bytes) else str(text)
             with contextlib.suppress(ValueError):

@@ -35,6 +35,7 @@ from whoosh.util.times import adatetime
 
 from tilbase.filters import NoteFilter
 from tilbase.model import normalize_tag
+from tilbase.scoring import FIELD_WEIGHTS, SEARCH_FIELD
 
 __all__ = [
     "DEFAULT_FIELDS",
@@ -64,10 +65,10 @@ USER_FIELDS: dict[str, str] = {
     "topic": "topic",
     "date": "date",
 }
-#: Fields searched by words typed without a field name.
-DEFAULT_FIELDS: tuple[str, ...] = ("title", "body", "topic", "tags")
-#: Query-time weights of the default fields (tuned on benchmarks/judged_queries.yaml).
-FIELD_BOOSTS: dict[str, float] = {"title": 2.0, "topic": 1.5, "tags": 1.5, "body": 1.0}
+#: Fields searched by words typed without a field name: the weighted BM25F field.
+DEFAULT_FIELDS: tuple[str, ...] = (SEARCH_FIELD,)
+#: Query-time weights of the fields (``related`` and named-field words use them).
+FIELD_BOOSTS: dict[str, float] = {SEARCH_FIELD: 1.0, **FIELD_WEIGHTS}
 #: How much a note gains for matching more of the free words (Whoosh's OrGroup factor).
 COORDINATION = 0.9
 #: How much the other fields matching a word add to its best field (0: nothing, 1: all).
@@ -75,7 +76,7 @@ FIELD_TIEBREAK = 0.1
 #: Separates the keys of a multi-valued keyword field; it cannot occur in a tag or topic.
 KEY_SEPARATOR = "\x1f"
 
-_TEXT_FIELDS = frozenset({"title", "body", "topic"})
+_TEXT_FIELDS = frozenset({"title", "body", "topic", SEARCH_FIELD})
 _FIELD_PREFIX = re.compile(r"(?<![\w.])([A-Za-z_][\w]*):")
 _HASHTAG = re.compile(r"(?<![\w#])#(?=\w)")
 _WORD = re.compile(r"\w+")
