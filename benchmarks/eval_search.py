@@ -234,6 +234,20 @@ def named_sets() -> dict[str, tuple[Path, Path]]:
     return sets
 
 
+def tune(settings: Sequence[str]) -> None:
+    """Override module constants (``tilbase.scoring.PROXIMITY=0``) to compare variants.
+
+    Constants used at index time (field weights) need a fresh ``--cache``.
+    """
+    import importlib
+
+    for setting in settings:
+        target, _, value = setting.partition("=")
+        module_name, _, name = target.rpartition(".")
+        module = importlib.import_module(module_name)
+        setattr(module, name, eval(value, vars(module)))  # a developer's own input
+
+
 def main() -> None:
     """Evaluate the sets asked for and print (or dump as JSON) the scores."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
@@ -251,7 +265,15 @@ def main() -> None:
         default=Path(tempfile.gettempdir()) / "tilbase-eval",
         help="where the scratch KBs are kept between runs",
     )
+    parser.add_argument(
+        "--tune",
+        action="append",
+        default=[],
+        metavar="MODULE.NAME=VALUE",
+        help="override a ranking constant for this run, e.g. tilbase.scoring.PROXIMITY=0",
+    )
     args = parser.parse_args()
+    tune(args.tune)
     jobs: list[tuple[str, Path, Path]] = []
     if args.folder and args.queries:
         jobs.append((args.folder.resolve().name, args.folder, args.queries))

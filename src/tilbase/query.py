@@ -35,7 +35,7 @@ from whoosh.util.times import adatetime
 
 from tilbase.filters import NoteFilter
 from tilbase.model import normalize_tag
-from tilbase.scoring import FIELD_WEIGHTS, SEARCH_FIELD
+from tilbase.scoring import FIELD_WEIGHTS, SEARCH_FIELD, with_proximity
 
 __all__ = [
     "DEFAULT_FIELDS",
@@ -488,7 +488,7 @@ def parse_query(text: str, schema: Any, *, now: dt.datetime | None = None) -> Pa
             if date_errors:
                 problem = f"'{date_errors[0]}' is not a date Whoosh can read"
             else:
-                return ParsedQuery(_exclude_negations(parsed), canonical)
+                return ParsedQuery(with_proximity(_exclude_negations(parsed)), canonical)
     return _fallback(text, schema, now, problem)
 
 
