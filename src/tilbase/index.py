@@ -88,6 +88,8 @@ DEFAULT_LOCK_TIMEOUT = 10.0
 #: 1.5-2.8x faster for 4k-10k notes, 4.6 -> 3.2 s for 1,871, 1.3 -> 1.0 s for 247).
 MULTIPROCESS_THRESHOLD = 200
 _LOCK_POLL = 0.05
+#: Words longer than this get no "did you mean" (the typo search's work grows with length).
+MAX_SUGGEST_LENGTH = 30
 #: How many distinctive words of a note ``related`` searches for.
 RELATED_TERMS = 12
 #: BM25F with a lower length normalisation for titles (short, and all about the note).
@@ -803,7 +805,9 @@ def _suggest(parsed: ParsedQuery, reader: Any, *, found_nothing: bool) -> str | 
     replacements: list[tuple[int, int, str]] = []
     for word in query_words(parsed):
         lowered = word.original.lower()
-        if len(lowered) < 3 or not lowered.isalpha():
+        # A long "word" (pasted text, a hash) is no typo, and the edit-distance search
+        # over the index grows with its length: 5,000 characters took seconds.
+        if not 3 <= len(lowered) <= MAX_SUGGEST_LENGTH or not lowered.isalpha():
             continue
         if any(reader.doc_frequency(name, word.analysed) for name in (SEARCH_FIELD, "title", "body")):
             continue

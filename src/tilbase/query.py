@@ -33,6 +33,7 @@ from whoosh.qparser.dateparse import DateParserPlugin, English
 from whoosh.qparser.syntax import DisMaxGroup
 from whoosh.util.times import adatetime
 
+from tilbase.errors import InvalidInput
 from tilbase.filters import NoteFilter
 from tilbase.model import normalize_tag
 from tilbase.scoring import FIELD_WEIGHTS, SEARCH_FIELD, with_proximity
@@ -479,6 +480,7 @@ def parse_query(text: str, schema: Any, *, now: dt.datetime | None = None) -> Pa
     problem = find_problem(text)
     if problem is None:
         canonical = _canonical_fields(text)
+        check_date_values(canonical)
         date_errors: list[str] = []
         try:
             parsed = _parser(schema, now, date_errors).parse(canonical)
@@ -486,7 +488,10 @@ def parse_query(text: str, schema: Any, *, now: dt.datetime | None = None) -> Pa
             problem = f"Whoosh could not parse it ({type(exc).__name__})"
         else:
             if date_errors:
-                problem = f"'{date_errors[0]}' is not a date Whoosh can read"
+                raise InvalidInput(
+                    f"date:{date_errors[0]}: not a date tilbase can read",
+                    "use YYYY-MM-DD, YYYY-MM, YYYY, today or yesterday",
+                )
             else:
                 return ParsedQuery(with_proximity(_exclude_negations(parsed)), canonical)
     return _fallback(text, schema, now, problem)
@@ -558,6 +563,39 @@ def query_words(parsed: ParsedQuery) -> list[QueryWord]:
 
 
 # -- dates -----------------------------------------------------------------------
+
+_DATE_VALUE = re.compile(r'(?<![\w.])date:\s*(\[[^\]]*\]|"[^"]*"|\S+)')
+_RANGE_TO = re.compile(r"\s+to\s+|^\s*to\s+|\s+to\s*$", re.IGNORECASE)
+_DATE_LIKE = re.compile(r"\d{4}(?:-\d+){0,2}")
+
+
+def check_date_values(text: str) -> None:
+    """Raise ``InvalidInput`` for a ``date:`` value or range bound that is not a real date.
+
+    ISO-shaped values are checked here (``2022-13-01``, ``2023-02-30``), with
+    the same one-line error as ``--since``; words are left to Whoosh's date
+    parser, whose failures ``parse_query`` reports the same way.
+    """
+    from tilbase.dates import InvalidDate, parse_date
+
+    for match in _DATE_VALUE.finditer(_outside_quotes_keep_dates(text)):
+        value = match.group(1)
+        bounds = _RANGE_TO.split(value[1:-1]) if value.startswith("[") else [value.strip('"')]
+        for bound in (b.strip() for b in bounds):
+            if not _DATE_LIKE.fullmatch(bound):
+                continue
+            parts = bound.split("-")
+            full = "-".join(parts + ["01"] * (3 - len(parts)))
+            try:
+                parse_date(full)
+            except InvalidDate as exc:
+                detail = str(exc).replace(f"'{full}'", f"'{bound}'")
+                raise InvalidInput(f"date:{value}: {detail}") from None
+
+
+def _outside_quotes_keep_dates(text: str) -> str:
+    """``text`` with quoted spans blanked, except a quoted ``date:"..."`` value."""
+    return re.sub(r'(?<!date:)"[^"]*"', lambda m: " " * len(m.group(0)), text)
 
 
 class _IsoFirstDates(English):  # type: ignore[misc]  # Whoosh is untyped
