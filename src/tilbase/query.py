@@ -481,6 +481,8 @@ def parse_query(text: str, schema: Any, *, now: dt.datetime | None = None) -> Pa
     if problem is None:
         canonical = _canonical_fields(text)
         check_date_values(canonical)
+        if canonical.strip() == "*":  # every note (Whoosh reads a lone * in one field as nothing)
+            return ParsedQuery(wq.Every(), canonical)
         date_errors: list[str] = []
         try:
             parsed = _parser(schema, now, date_errors).parse(canonical)
