@@ -155,9 +155,7 @@ def evaluate(rank: Callable[[str], list[str]], judged: Sequence[Judged]) -> list
     outcomes = []
     for item in judged:
         found = rank(item.query)
-        position = next(
-            (i for i, path in enumerate(found, start=1) if path in item.expected), None
-        )
+        position = next((i for i, path in enumerate(found, start=1) if path in item.expected), None)
         outcomes.append(Outcome(item.query, item.expected, position, found[0] if found else None))
     return outcomes
 

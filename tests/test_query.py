@@ -50,8 +50,7 @@ READ_AS_WRITTEN: list[tuple[str, str]] = [
     ("trees", words_of("tree", "trees")),
     (
         "python gil",
-        f"(({words_of('python', 'python')} OR {words_of('gil', 'gil')})"
-        ' ANDMAYBE all:"python gil")',
+        f'(({words_of("python", "python")} OR {words_of("gil", "gil")}) ANDMAYBE all:"python gil")',
     ),
     (
         "python AND gil",

@@ -809,7 +809,9 @@ def _suggest(parsed: ParsedQuery, reader: Any, *, found_nothing: bool) -> str | 
         # over the index grows with its length: 5,000 characters took seconds.
         if not 3 <= len(lowered) <= MAX_SUGGEST_LENGTH or not lowered.isalpha():
             continue
-        if any(reader.doc_frequency(name, word.analysed) for name in (SEARCH_FIELD, "title", "body")):
+        if any(
+            reader.doc_frequency(name, word.analysed) for name in (SEARCH_FIELD, "title", "body")
+        ):
             continue
         if reader.doc_frequency("spell", lowered):
             continue

@@ -494,8 +494,7 @@ def parse_query(text: str, schema: Any, *, now: dt.datetime | None = None) -> Pa
                     f"date:{date_errors[0]}: not a date tilbase can read",
                     "use YYYY-MM-DD, YYYY-MM, YYYY, today or yesterday",
                 )
-            else:
-                return ParsedQuery(with_proximity(_exclude_negations(parsed)), canonical)
+            return ParsedQuery(with_proximity(_exclude_negations(parsed)), canonical)
     return _fallback(text, schema, now, problem)
 
 

@@ -16,6 +16,7 @@ Whoosh is imported only inside it (the index and query modules call it).
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Iterable
 from typing import Any
 
@@ -45,9 +46,7 @@ def weighted_text(title: str, topic: str | None, tags: Iterable[str], body: str)
         "tags": " ".join(tag.replace("/", " ") for tag in tags),
         "body": body,
     }
-    return "\n".join(
-        f"{_mark(FIELD_WEIGHTS[name])} {text}" for name, text in parts.items() if text
-    )
+    return "\n".join(f"{_mark(FIELD_WEIGHTS[name])} {text}" for name, text in parts.items() if text)
 
 
 def with_proximity(query: Any) -> Any:
@@ -61,13 +60,11 @@ def with_proximity(query: Any) -> Any:
 
     if not PROXIMITY or not isinstance(query, wq.Or):
         return query
-    words = [
-        q for q in query.subqueries if isinstance(q, wq.Term) and q.fieldname == SEARCH_FIELD
-    ]
+    words = [q for q in query.subqueries if isinstance(q, wq.Term) and q.fieldname == SEARCH_FIELD]
     words.sort(key=lambda q: q.startchar if q.startchar is not None else 0)
     pairs = [
         wq.Phrase(SEARCH_FIELD, [a.text, b.text], slop=PROXIMITY_SLOP, boost=PROXIMITY)
-        for a, b in zip(words, words[1:], strict=False)
+        for a, b in itertools.pairwise(words)
         if a.text != b.text
     ]
     if not pairs:
