@@ -72,6 +72,8 @@ DEFAULT_FIELDS: tuple[str, ...] = (SEARCH_FIELD,)
 FIELD_BOOSTS: dict[str, float] = {SEARCH_FIELD: 1.0, **FIELD_WEIGHTS}
 #: How much a note gains for matching more of the free words (Whoosh's OrGroup factor).
 COORDINATION = 0.9
+#: Count each matched word by its IDF for the coordination bonus (rare words count more).
+IDF_COORDINATION = True
 #: How much the other fields matching a word add to its best field (0: nothing, 1: all).
 FIELD_TIEBREAK = 0.1
 #: Separates the keys of a multi-valued keyword field; it cannot occur in a tag or topic.
@@ -350,21 +352,58 @@ class _WordsMatcher(UnionMatcher):  # type: ignore[misc]  # Whoosh is untyped
         return False
 
 
-def _words_at(matcher: Any, docnum: int) -> int:
-    """How many distinct words of a ``_WordsMatcher`` tree match the document ``docnum``."""
+def _words_at(matcher: Any, docnum: int) -> float:
+    """How many distinct words of a ``_WordsMatcher`` tree match ``docnum`` (IDF-weighted)."""
     if isinstance(matcher, _WordsMatcher):
         return sum(
             _words_at(child, docnum)
             for child in (matcher.a, matcher.b)
             if child.is_active() and child.id() == docnum
         )
-    return 1
+    return float(getattr(matcher, "word_weight", 1.0))
 
 
-def _word_count(matcher: Any) -> int:
+def _word_count(matcher: Any) -> float:
     if isinstance(matcher, _WordsMatcher):
         return _word_count(matcher.a) + _word_count(matcher.b)
+    return float(getattr(matcher, "word_weight", 1.0))
+
+
+def _leaf_count(matcher: Any) -> int:
+    if isinstance(matcher, _WordsMatcher):
+        return _leaf_count(matcher.a) + _leaf_count(matcher.b)
     return 1
+
+
+class _WeightedWordMatcher(WrappingMatcher):  # type: ignore[misc]  # Whoosh is untyped
+    """One free word's matcher, carrying how much the word counts for coordination."""
+
+    def __init__(self, child: Any, word_weight: float) -> None:
+        super().__init__(child)
+        self.word_weight = word_weight
+
+    def _replacement(self, newchild: Any) -> Any:
+        return self.__class__(newchild, self.word_weight)
+
+
+class _WeightedWord(wq.WrappingQuery):  # type: ignore[misc]  # Whoosh is untyped
+    """A free word whose share of the coordination bonus is its IDF."""
+
+    def __init__(self, child: Any, word_weight: float) -> None:
+        super().__init__(child)
+        self.word_weight = word_weight
+
+    def matcher(self, searcher: Any, context: Any = None) -> Any:
+        """The word's matcher, marked with its weight."""
+        return _WeightedWordMatcher(self.child.matcher(searcher, context), self.word_weight)
+
+
+def _idf(searcher: Any, query: wq.Query) -> float:
+    """The largest IDF of the terms of a free word (1.0 when it has none, e.g. a prefix)."""
+    idfs = [
+        searcher.idf(name, text) for name, text in query.iter_all_terms() if name in _TEXT_FIELDS
+    ]
+    return float(max(idfs)) if idfs else 1.0
 
 
 class _WordCoordMatcher(CoordMatcher):  # type: ignore[misc]  # Whoosh is untyped
@@ -377,15 +416,23 @@ class _WordCoordMatcher(CoordMatcher):  # type: ignore[misc]  # Whoosh is untype
     words a lone common word in a title still beat a note holding all three in
     its body; here a note with all ``n`` words scores ``1 + scale`` times what
     its words alone give, one with ``m`` of them ``1 + scale * (m-1)/(n-1)``.
+
+    With ``IDF_COORDINATION`` each word counts by its IDF: the matched share
+    ``f`` of the query's IDF gives ``1 + scale * (f - 1/n) / (1 - 1/n)`` (at
+    least 1), which is the formula above when all words are equally rare, and
+    lets a note holding only the rarest word keep up with one holding the
+    common ones.
     """
 
-    def __init__(self, child: Any, scale: float = 1.0, words: int | None = None) -> None:
+    def __init__(
+        self, child: Any, scale: float = 1.0, words: tuple[float, int] | None = None
+    ) -> None:
         super().__init__(child, scale=scale)
-        self._termcount = _word_count(child) if words is None else words
+        self._words = (_word_count(child), _leaf_count(child)) if words is None else words
 
     def _replacement(self, newchild: Any) -> Any:
         # Keep the query's word count when Whoosh prunes finished sub-matchers.
-        return self.__class__(newchild, scale=self._scale, words=self._termcount)
+        return self.__class__(newchild, scale=self._scale, words=self._words)
 
     def replace(self, minquality: float = 0) -> Any:
         """Replace finished sub-matchers only: ``minquality`` is on the scale of the bonus."""
@@ -396,11 +443,12 @@ class _WordCoordMatcher(CoordMatcher):  # type: ignore[misc]  # Whoosh is untype
         """Never: the bonus depends on each document's words."""
         return False
 
-    def _sqr(self, score: float, matching: int) -> float:
-        words = self._termcount
-        if words <= 1:
+    def _sqr(self, score: float, matching: float) -> float:
+        total, words = self._words
+        if words <= 1 or total <= 0:
             return score
-        return float(score * (1 + self._scale * (matching - 1) / (words - 1)))
+        share = (matching / total - 1 / words) / (1 - 1 / words)
+        return float(score * (1 + self._scale * max(share, 0.0)))
 
     def score(self) -> float:
         child = self.child
@@ -412,6 +460,8 @@ class AnyWords(wq.Or):  # type: ignore[misc]  # Whoosh is untyped
 
     def _matcher(self, subs: Any, searcher: Any, context: Any) -> Any:
         reader = searcher.reader()
+        if IDF_COORDINATION and len(subs) > 1:
+            subs = [_WeightedWord(q, _idf(searcher, q)) for q in subs]
         matcher = self._tree_matcher(
             subs, _WordsMatcher, searcher, context, lambda q: q.estimate_size(reader)
         )
