@@ -94,13 +94,13 @@ def test_query_is_read_as_written(typed: str, expected: str) -> None:
 
 # (typed, words of the fallback, part of the reason)
 FALLBACKS: list[tuple[str, str, str]] = [
-    ("c++", "c", "'+' in 'c++'"),
+    ("c++ + 1", "c 1", "'+' in '+'"),
     ("foo:bar", "foo bar", "'foo:' is not a field"),
     ("http://example.org", "http example org", "'http:' is not a field"),
     ('"unbalanced quote', "unbalanced quote", "unbalanced quote"),
     ("(python OR gil", "python or gil", "unbalanced parenthesis"),
     ("date:[2022 to 2023", "date 2022 to 2023", "unbalanced bracket"),
-    ("c#", "c", "'#' in 'c#'"),
+    ("c#x", "c x", "'#' in 'c#x'"),
     ("-kedro", "kedro", "use NOT"),
     ("a && b", "a b", "'&'"),
     ("path\\to", "path to", "'\\'"),
@@ -116,8 +116,17 @@ def test_unreadable_queries_fall_back_to_plain_words(typed: str, words: str, rea
 
 
 def test_fallback_also_searches_the_token_as_a_tag() -> None:
-    parsed = parse_query("c++", SCHEMA, now=NOW)
+    parsed = parse_query("c++ +", SCHEMA, now=NOW)
     assert wq.Term("tags", "c++", boost=1.5) in list(parsed.query.leaves())
+
+
+@pytest.mark.parametrize(
+    ("typed", "term"), [("c++", "c++"), ("c#", "c#"), ("--dry-run", "--dry-run")]
+)
+def test_code_names_are_read_as_written_and_searched_whole(typed: str, term: str) -> None:
+    parsed = parse_query(typed, SCHEMA, now=NOW)
+    assert parsed.fallback is None
+    assert wq.Term("all", term) in list(parsed.query.leaves())
 
 
 @pytest.mark.parametrize(

@@ -85,6 +85,8 @@ _HASHTAG = re.compile(r"(?<![\w#])#(?=\w)")
 _WORD = re.compile(r"\w+")
 _TAG_SPLIT = re.compile(r"[\s:()\"\[\]{}^~*]+")
 _OPERATORS = frozenset({"AND", "OR", "NOT", "ANDNOT", "ANDMAYBE", "REQUIRE"})
+#: Code names Whoosh's parser reads as one word, searched whole and split (tilbase.analysis).
+_CODE_NAME = re.compile(r"\w+(?:\+\+|#)|--\w[\w-]*")
 _ISO_DATE = re.compile(r"(\d{4})(?:-(\d{1,2})(?:-(\d{1,2}))?)?")
 
 
@@ -213,6 +215,8 @@ def find_problem(text: str) -> str | None:
             known = ", ".join(sorted({"title", "body", "tag", "topic", "date"}))
             return f"'{name}:' is not a field (fields are {known})"
     for token in outside.split():
+        if _CODE_NAME.fullmatch(token):  # c++, c#, --dry-run: the analyzer keeps them whole
+            continue
         if "+" in token or "&" in token or "|" in token or "\\" in token:
             char = next(c for c in token if c in "+&|\\")
             return f"'{char}' in '{token}' is not part of the query syntax"
@@ -544,7 +548,7 @@ def parse_query(text: str, schema: Any, *, now: dt.datetime | None = None) -> Pa
                     f"date:{date_errors[0]}: not a date tilbase can read",
                     "use YYYY-MM-DD, YYYY-MM, YYYY, today or yesterday",
                 )
-            return ParsedQuery(with_proximity(_exclude_negations(parsed)), canonical)
+            return ParsedQuery(with_proximity(_exclude_negations(parsed), AnyWords), canonical)
     return _fallback(text, schema, now, problem)
 
 

@@ -49,16 +49,16 @@ def weighted_text(title: str, topic: str | None, tags: Iterable[str], body: str)
     return "\n".join(f"{_mark(FIELD_WEIGHTS[name])} {text}" for name, text in parts.items() if text)
 
 
-def with_proximity(query: Any) -> Any:
+def with_proximity(query: Any, words_class: type) -> Any:
     """``query`` plus a bonus for neighbouring free words found near each other.
 
-    Only a top-level OR of free words is changed: it becomes ``words ANDMAYBE
+    Only a top-level OR of free words (a ``words_class``) is changed: it becomes ``words ANDMAYBE
     (pair1 OR pair2 ...)``, each pair a two-word phrase in the weighted field
     with ``PROXIMITY_SLOP`` words of slack, so what matches stays the same.
     """
     from whoosh import query as wq
 
-    if not PROXIMITY or not isinstance(query, wq.Or):
+    if not PROXIMITY or not isinstance(query, words_class):
         return query
     words = [q for q in query.subqueries if isinstance(q, wq.Term) and q.fieldname == SEARCH_FIELD]
     words.sort(key=lambda q: q.startchar if q.startchar is not None else 0)
