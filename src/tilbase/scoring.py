@@ -49,7 +49,7 @@ def weighted_text(title: str, topic: str | None, tags: Iterable[str], body: str)
     return "\n".join(f"{_mark(FIELD_WEIGHTS[name])} {text}" for name, text in parts.items() if text)
 
 
-def with_proximity(query: Any, words_class: type) -> Any:
+def with_proximity(query: Any, words_class: Any) -> Any:
     """``query`` plus a bonus for neighbouring free words found near each other.
 
     Only a top-level OR of free words (a ``words_class``) is changed: it becomes ``words ANDMAYBE
