@@ -44,7 +44,6 @@ from whoosh.analysis import (
 __all__ = [
     "FIELD_MARK",
     "MAX_TOKEN",
-    "QUESTION_WORDS",
     "fold",
     "text_analyzer",
     "tokens_of",
@@ -54,10 +53,6 @@ __all__ = [
 FIELD_MARK = "\x1d"
 #: Longer words are cut to this many characters (nobody types them; they bloat the index).
 MAX_TOKEN = 64
-#: Words of a question ("how do I ...", "why does ...") that say nothing about the note.
-QUESTION_WORDS = frozenset(
-    {"how", "do", "does", "did", "i", "why", "what", "which", "my", "me", "should"}
-)
 
 _CJK = (
     "\u1100-\u11ff\u2e80-\u2fdf\u3040-\u30ff\u3100-\u312f\u3130-\u318f\u31a0-\u31ff"
@@ -235,7 +230,10 @@ class FoldFilter(Filter):  # type: ignore[misc]  # Whoosh is untyped
             yield token
 
 
-_STOP_WORDS = frozenset(STOP_WORDS) | QUESTION_WORDS
+#: Whoosh's English stop words. Adding question words (how, do, does, why, what, which, my)
+#: was measured and dropped: BM25's IDF already keeps them from dominating, and "which" or
+#: "do" are sometimes the word a note is about (the ``which`` command).
+_STOP_WORDS = frozenset(STOP_WORDS)
 
 
 def text_analyzer() -> Any:
