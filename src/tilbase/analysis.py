@@ -115,6 +115,9 @@ def _pieces(text: str) -> Iterator[tuple[str, int, int, bool]]:
     """
     for match in _TOKEN.finditer(text):
         whole, start = match.group(), match.start()
+        if whole.isascii() and whole.isalnum() and (whole.islower() or whole[1:].islower()):
+            yield whole, start, match.end(), True  # the common case: a plain word
+            continue
         if whole.startswith(FIELD_MARK):
             yield whole, start, match.end(), False
             continue
@@ -220,6 +223,9 @@ class FoldFilter(Filter):  # type: ignore[misc]  # Whoosh is untyped
     def __call__(self, tokens: Iterator[Any]) -> Iterator[Any]:
         for token in tokens:
             text = token.text
+            if text.isascii():
+                yield token
+                continue
             folded = fold(text)
             if folded != text:
                 boost = token.boost
