@@ -50,7 +50,7 @@ READ_AS_WRITTEN: list[tuple[str, str]] = [
     ("trees", words_of("tree", "trees")),
     (
         "python gil",
-        f'(({words_of("python", "python")} OR {words_of("gil", "gil")}) ANDMAYBE all:"python gil")',
+        f"({words_of('python', 'python')} OR {words_of('gil', 'gil')})",
     ),
     (
         "python AND gil",
@@ -118,6 +118,13 @@ def test_unreadable_queries_fall_back_to_plain_words(typed: str, words: str, rea
 def test_fallback_also_searches_the_token_as_a_tag() -> None:
     parsed = parse_query("c++ +", SCHEMA, now=NOW)
     assert wq.Term("tags", "c++", boost=1.5) in list(parsed.query.leaves())
+
+
+def test_neighbouring_free_words_get_a_proximity_bonus_query() -> None:
+    parsed = parse_query("undo last commit", SCHEMA, now=NOW)
+    assert str(parsed.proximity) == '(all:"undo last" OR all:"last commit")'
+    assert parse_query("undo", SCHEMA, now=NOW).proximity is None
+    assert parse_query("undo AND commit", SCHEMA, now=NOW).proximity is None
 
 
 @pytest.mark.parametrize(
@@ -299,8 +306,6 @@ def test_replace_with_a_min_quality_keeps_the_matchers_and_their_scores(
     """#18: UnionMatcher.replace(minscore) swapped in additive AndMaybe/Intersection matchers."""
     ix = _matcher_index()
     query = parse_query(text, SCHEMA, now=NOW).query
-    if isinstance(query, wq.AndMaybe):  # the proximity bonus: look at the words themselves
-        query = query.a
     if part == "best field":  # one word is one term: search shields it as a whole
         query = Unpruned(query)
     with ix.searcher() as searcher:

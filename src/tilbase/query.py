@@ -36,7 +36,7 @@ from whoosh.util.times import adatetime
 from tilbase.errors import InvalidInput
 from tilbase.filters import NoteFilter
 from tilbase.model import normalize_tag
-from tilbase.scoring import FIELD_WEIGHTS, SEARCH_FIELD, with_proximity
+from tilbase.scoring import FIELD_WEIGHTS, SEARCH_FIELD, proximity_query
 
 __all__ = [
     "DEFAULT_FIELDS",
@@ -189,6 +189,8 @@ class ParsedQuery:
     query: wq.Query
     text: str
     fallback: str | None = None
+    #: Bonus for the best notes with neighbouring words close together (tilbase.scoring).
+    proximity: wq.Query | None = None
 
 
 @dataclass(frozen=True)
@@ -548,7 +550,8 @@ def parse_query(text: str, schema: Any, *, now: dt.datetime | None = None) -> Pa
                     f"date:{date_errors[0]}: not a date tilbase can read",
                     "use YYYY-MM-DD, YYYY-MM, YYYY, today or yesterday",
                 )
-            return ParsedQuery(with_proximity(_exclude_negations(parsed), AnyWords), canonical)
+            query = _exclude_negations(parsed)
+            return ParsedQuery(query, canonical, proximity=proximity_query(query, AnyWords))
     return _fallback(text, schema, now, problem)
 
 

@@ -9,9 +9,9 @@ field: each part is preceded by a marker that sets the boost of its tokens
 (see ``tilbase.analysis``), and the index stores the boosted count as each
 posting's weight, which Whoosh's BM25 uses as the term frequency.
 
-``with_proximity`` adds a bonus for notes where neighbouring query words
-sit close together (a sloppy two-word phrase), on top of the OR-ed words.
-Whoosh is imported only inside it (the index and query modules call it).
+``proximity_query`` and ``rerank`` add a bonus for the best notes where
+neighbouring query words sit close together (a sloppy two-word phrase).
+Whoosh is imported only inside ``proximity_query`` (the query module calls it).
 """
 
 from __future__ import annotations
@@ -22,7 +22,16 @@ from typing import Any
 
 from tilbase.analysis import FIELD_MARK
 
-__all__ = ["FIELD_WEIGHTS", "PROXIMITY", "PROXIMITY_SLOP", "SEARCH_FIELD", "weighted_text"]
+__all__ = [
+    "FIELD_WEIGHTS",
+    "PROXIMITY",
+    "PROXIMITY_SLOP",
+    "RERANK_DEPTH",
+    "SEARCH_FIELD",
+    "proximity_query",
+    "rerank",
+    "weighted_text",
+]
 
 #: The field free words are searched in.
 SEARCH_FIELD = "all"
@@ -32,6 +41,8 @@ FIELD_WEIGHTS: dict[str, float] = {"title": 2.0, "topic": 1.5, "tags": 1.5, "bod
 PROXIMITY = 0.5
 #: How far apart (in words) the two may be and still count as together.
 PROXIMITY_SLOP = 3
+#: How many of the best notes get the proximity bonus (and may change places).
+RERANK_DEPTH = 30
 
 
 def _mark(weight: float) -> str:
@@ -49,17 +60,19 @@ def weighted_text(title: str, topic: str | None, tags: Iterable[str], body: str)
     return "\n".join(f"{_mark(FIELD_WEIGHTS[name])} {text}" for name, text in parts.items() if text)
 
 
-def with_proximity(query: Any, words_class: Any) -> Any:
-    """``query`` plus a bonus for neighbouring free words found near each other.
+def proximity_query(query: Any, words_class: Any) -> Any | None:
+    """The bonus query for neighbouring free words of ``query``, or None.
 
-    Only a top-level OR of free words (a ``words_class``) is changed: it becomes ``words ANDMAYBE
-    (pair1 OR pair2 ...)``, each pair a two-word phrase in the weighted field
-    with ``PROXIMITY_SLOP`` words of slack, so what matches stays the same.
+    Only a top-level OR of free words (a ``words_class``) has one: an OR of
+    two-word phrases in the weighted field, each pair of neighbouring words
+    with ``PROXIMITY_SLOP`` words of slack, boosted by ``PROXIMITY``. It is
+    scored only for the best ``RERANK_DEPTH`` notes (see ``rerank``):
+    phrase matching on every match cost more than the rest of the search.
     """
     from whoosh import query as wq
 
     if not PROXIMITY or not isinstance(query, words_class):
-        return query
+        return None
     words = [q for q in query.subqueries if isinstance(q, wq.Term) and q.fieldname == SEARCH_FIELD]
     words.sort(key=lambda q: q.startchar if q.startchar is not None else 0)
     pairs = [
@@ -68,5 +81,16 @@ def with_proximity(query: Any, words_class: Any) -> Any:
         if a.text != b.text
     ]
     if not pairs:
-        return query
-    return wq.AndMaybe(query, pairs[0] if len(pairs) == 1 else wq.Or(pairs))
+        return None
+    return pairs[0] if len(pairs) == 1 else wq.Or(pairs)
+
+
+def rerank(ranked: list[tuple[float, int]], bonus: dict[int, float]) -> list[tuple[float, int]]:
+    """Add each note's proximity ``bonus`` to its score and re-sort the best ``RERANK_DEPTH``.
+
+    ``ranked`` is (score, docnum) best first, every match; notes below the
+    depth keep their place, so the order never depends on how many are shown.
+    """
+    head = [(score + bonus.get(doc, 0.0), doc) for score, doc in ranked[:RERANK_DEPTH]]
+    head.sort(key=lambda pair: (-pair[0], pair[1]))
+    return head + ranked[RERANK_DEPTH:]
