@@ -56,7 +56,7 @@ from tilbase.query import (
     tag_keys,
     topic_keys,
 )
-from tilbase.scoring import RERANK_DEPTH, SEARCH_FIELD, rerank, weighted_text
+from tilbase.scoring import RERANK_DEPTH, SEARCH_FIELD, SEARCH_FIELD_B, rerank, weighted_text
 from tilbase.store import FileStat, ScanResult, atomic_write
 
 __all__ = [
@@ -92,8 +92,9 @@ _LOCK_POLL = 0.05
 MAX_SUGGEST_LENGTH = 30
 #: How many distinctive words of a note ``related`` searches for.
 RELATED_TERMS = 12
-#: BM25F with a lower length normalisation for titles (short, and all about the note).
-_SCORING = BM25F(B=0.75, K1=1.2, title_B=0.5)
+#: BM25F with a lower length normalisation for titles (short, and all about the note);
+#: the weighted field's parts are length-normalised at index time (tilbase.scoring).
+_SCORING = BM25F(B=0.75, K1=1.2, title_B=0.5, **{f"{SEARCH_FIELD}_B": SEARCH_FIELD_B})
 
 #: A short text split into (text, is_match) pieces, for highlighting.
 Snippet = tuple[tuple[str, bool], ...]

@@ -17,6 +17,7 @@ Whoosh is imported only inside ``proximity_query`` (the query module calls it).
 from __future__ import annotations
 
 import itertools
+import re
 from collections.abc import Iterable
 from typing import Any
 
@@ -37,6 +38,14 @@ __all__ = [
 SEARCH_FIELD = "all"
 #: How much one occurrence of a word counts in each part of a note.
 FIELD_WEIGHTS: dict[str, float] = {"title": 2.0, "topic": 1.5, "tags": 1.5, "body": 1.0}
+#: Normalise each part by its own length (BM25F proper) instead of the note's whole length.
+PER_FIELD_LENGTH = True
+#: Length normalisation strength per part (BM25's b) and the length that counts as typical.
+LENGTH_B: dict[str, float] = {"title": 0.5, "topic": 0.0, "tags": 0.0, "body": 0.75}
+REFERENCE_LENGTH: dict[str, float] = {"title": 6.0, "topic": 2.0, "tags": 3.0, "body": 200.0}
+_WORDS = re.compile(r"\w+")
+#: BM25's b for the weighted field as a whole: none left when the parts are normalised.
+SEARCH_FIELD_B = 0.0 if PER_FIELD_LENGTH else 0.75
 #: Weight of the bonus for two neighbouring query words found close together (0: none).
 PROXIMITY = 0.5
 #: How far apart (in words) the two may be and still count as together.
@@ -49,6 +58,16 @@ def _mark(weight: float) -> str:
     return f"{FIELD_MARK}{weight:g}{FIELD_MARK}"
 
 
+def _part_weight(name: str, text: str) -> float:
+    """A part's weight, divided by its length normalisation when ``PER_FIELD_LENGTH``."""
+    weight = FIELD_WEIGHTS[name]
+    if not PER_FIELD_LENGTH:
+        return weight
+    b = LENGTH_B[name]
+    length = len(_WORDS.findall(text))
+    return weight / ((1 - b) + b * length / REFERENCE_LENGTH[name])
+
+
 def weighted_text(title: str, topic: str | None, tags: Iterable[str], body: str) -> str:
     """The text of the weighted search field: each part led by its weight marker."""
     parts = {
@@ -57,7 +76,9 @@ def weighted_text(title: str, topic: str | None, tags: Iterable[str], body: str)
         "tags": " ".join(tag.replace("/", " ") for tag in tags),
         "body": body,
     }
-    return "\n".join(f"{_mark(FIELD_WEIGHTS[name])} {text}" for name, text in parts.items() if text)
+    return "\n".join(
+        f"{_mark(_part_weight(name, text))} {text}" for name, text in parts.items() if text
+    )
 
 
 def proximity_query(query: Any, words_class: Any) -> Any | None:
