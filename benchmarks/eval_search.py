@@ -275,7 +275,7 @@ def main() -> None:
     jobs: list[tuple[str, Path, Path]] = []
     if args.folder and args.queries:
         jobs.append((args.folder.resolve().name, args.folder, args.queries))
-    known = named_sets()
+    known = named_sets() if args.all or args.sets else {}
     for name in known if args.all else args.sets or []:
         jobs.append((name, *known[name]))
     if not jobs:
