@@ -21,3 +21,9 @@ def test_rerank_leaves_notes_below_the_depth_in_place() -> None:
     reranked = rerank(ranked, {RERANK_DEPTH + 2: 1000.0})
     assert reranked[RERANK_DEPTH:] == ranked[RERANK_DEPTH:]
     assert reranked[:RERANK_DEPTH] == ranked[:RERANK_DEPTH]
+
+
+def test_a_long_body_counts_less_per_word_and_a_short_one_no_more() -> None:
+    long_body = weighted_text("T", None, [], "word " * 400)
+    assert f"{FIELD_MARK}0.571429{FIELD_MARK} word" in long_body
+    assert f"{FIELD_MARK}1{FIELD_MARK} two words" in weighted_text("T", None, [], "two words")

@@ -65,7 +65,9 @@ def _part_weight(name: str, text: str) -> float:
         return weight
     b = LENGTH_B[name]
     length = len(_WORDS.findall(text))
-    return weight / ((1 - b) + b * length / REFERENCE_LENGTH[name])
+    # Longer than typical costs weight; shorter gains none (a two-line body must not
+    # outweigh a title that has the word).
+    return weight / max(1.0, (1 - b) + b * length / REFERENCE_LENGTH[name])
 
 
 def weighted_text(title: str, topic: str | None, tags: Iterable[str], body: str) -> str:
