@@ -20,7 +20,7 @@ from tilbase.index.manifest import SyncReport
 from tilbase.index.schema import SCORING
 from tilbase.index.spelling import suggest
 from tilbase.ordering import SortOrder
-from tilbase.query.scoring import Unpruned
+from tilbase.query.scoring import RERANK_DEPTH, Unpruned, rerank
 from tilbase.query.syntax import FIELD_BOOSTS, ParsedQuery
 from tilbase.store import FileStat, ScanResult
 
@@ -128,20 +128,28 @@ class IndexReader:
             # one hit and show none.
             query = Unpruned(parsed.query)
             options: dict[str, Any] = {
-                "limit": None if limit is None else max(limit, 1),
+                # The proximity bonus may reorder the best RERANK_DEPTH: fetch them all.
+                "limit": None if limit is None else max(limit, RERANK_DEPTH),
                 "filter": filter_query,
                 "optimize": False,
             }
             if sort == "date":
                 options.update(sortedby="date", reverse=True)
             results = searcher.search(query, **options)
-            shown = results.top_n[:limit]
+            top = results.top_n
+            near = parsed.proximity
+            if sort == "relevance" and near is not None:
+                docs = [doc for _score, doc in top[:RERANK_DEPTH]]
+                top = rerank(top, _scores_of(searcher, near, docs))
+            shown = top[:limit]
             # Sorted by date, Whoosh gives the sort key as the "score".
-            scores = (
-                _scores_of(searcher, query, [doc for _key, doc in shown])
-                if sort == "date"
-                else {doc: score for score, doc in shown}
-            )
+            scores = {doc: score for score, doc in shown}
+            if sort == "date":
+                docs = [doc for _key, doc in shown]
+                scores = _scores_of(searcher, query, docs)
+                if near is not None:
+                    for doc, extra in _scores_of(searcher, near, docs).items():
+                        scores[doc] = scores.get(doc, 0.0) + extra
             stored = searcher.reader().stored_fields
             hits = [
                 IndexHit(*_path_and_id(stored(doc)), _round(scores.get(doc))) for _key, doc in shown
