@@ -39,6 +39,7 @@ from whoosh.analysis import (
     Token,
     Tokenizer,
 )
+from whoosh.lang.porter import stem as porter_stem
 
 from tilbase.query.weighting import FIELD_MARK
 
@@ -241,6 +242,10 @@ class FoldFilter(Filter):  # type: ignore[misc]  # Whoosh is untyped
 _STOP_WORDS = frozenset(STOP_WORDS)
 
 
+#: The stemmer of every text field (changing it needs a reindex: bump SCHEMA_VERSION).
+STEM: Any = porter_stem
+
+
 def text_analyzer() -> Any:
     """The analyzer of every full-text field (and of query words searched in them)."""
     return (
@@ -248,7 +253,7 @@ def text_analyzer() -> Any:
         | LowercaseFilter()
         | FoldFilter()
         | StopFilter(stoplist=_STOP_WORDS, minsize=1)
-        | StemFilter(cachesize=50000)
+        | StemFilter(stemfn=STEM, cachesize=50000)
     )
 
 
