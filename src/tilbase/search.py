@@ -62,6 +62,8 @@ class SearchResult:
     fallback: str | None = None
     suggestion: str | None = None
     searched: str | None = field(default=None)
+    #: The hits are the suggestion's: words in no note were searched as their closest word.
+    corrected: bool = False
 
 
 def _check_limit(limit: int | None) -> None:
@@ -134,6 +136,7 @@ class Searcher:
             fallback=parsed.fallback,
             suggestion=matches.suggestion,
             searched=parsed.text,
+            corrected=matches.corrected,
         )
 
     def candidates(self, note_filter: NoteFilter, *, depth: int = 50) -> list[tuple[Note, float]]:

@@ -37,6 +37,8 @@ PER_FIELD_LENGTH = True
 #: Length normalisation strength per part (BM25's b) and the length that counts as typical.
 LENGTH_B: dict[str, float] = {"title": 0.5, "topic": 0.0, "tags": 0.0, "body": 0.75}
 REFERENCE_LENGTH: dict[str, float] = {"title": 6.0, "topic": 2.0, "tags": 3.0, "body": 200.0}
+#: The smallest length divisor: 1.0 means a part shorter than typical gains no weight.
+SHORTEST_NORM = 1.0
 _WORDS = re.compile(r"\w+")
 #: BM25's b for the weighted field as a whole: none left when the parts are normalised.
 SEARCH_FIELD_B = 0.0 if PER_FIELD_LENGTH else 0.75
@@ -55,7 +57,7 @@ def _part_weight(name: str, text: str) -> float:
     length = len(_WORDS.findall(text))
     # Longer than typical costs weight; shorter gains none (a two-line body must not
     # outweigh a title that has the word).
-    return weight / max(1.0, (1 - b) + b * length / REFERENCE_LENGTH[name])
+    return weight / max(SHORTEST_NORM, (1 - b) + b * length / REFERENCE_LENGTH[name])
 
 
 def weighted_text(title: str, topic: str | None, tags: Iterable[str], body: str) -> str:

@@ -1,4 +1,4 @@
-"""The lexical candidates a re-ranker starts from: notes with their BM25F scores, best first."""
+"""The lexical stage: candidates with BM25F scores for a re-ranker, and typo correction."""
 
 from __future__ import annotations
 
@@ -29,3 +29,18 @@ def test_candidates_keep_the_filters_and_the_depth(kb: KnowledgeBase) -> None:
     assert kb._searcher().candidates(NoteFilter(query="rebase", tags=("food",))) == []
     assert len(kb._searcher().candidates(NoteFilter(query="rebase"), depth=1)) == 1
     assert kb._searcher().candidates(NoteFilter(query="  ")) == []
+
+
+def test_a_word_in_no_note_is_searched_as_its_closest_word(kb: KnowledgeBase) -> None:
+    _kb(kb)
+    result = kb.search(NoteFilter(query="sourdogh starter"))
+    assert result.suggestion == "sourdough starter"
+    assert result.corrected
+    assert [hit.note.title for hit in result.hits] == ["Bread"]
+
+
+def test_known_words_are_searched_as_typed(kb: KnowledgeBase) -> None:
+    _kb(kb)
+    result = kb.search(NoteFilter(query="rebase"))
+    assert result.suggestion is None
+    assert not result.corrected
