@@ -11,14 +11,12 @@
 from __future__ import annotations
 
 import itertools
-import math
 from typing import Any
 
 from whoosh import query as wq
 from whoosh.matching import CoordMatcher, NullMatcher, UnionMatcher, WrappingMatcher
 from whoosh.qparser import OrGroup
 from whoosh.qparser.syntax import DisMaxGroup
-from whoosh.scoring import BM25F
 
 from tilbase.query.weighting import SEARCH_FIELD
 
@@ -310,25 +308,3 @@ def rerank(ranked: list[tuple[float, int]], bonus: dict[int, float]) -> list[tup
     head = [(score + bonus.get(doc, 0.0), doc) for score, doc in ranked[:RERANK_DEPTH]]
     head.sort(key=lambda pair: (-pair[0], pair[1]))
     return head + ranked[RERANK_DEPTH:]
-
-
-# -- the weighting model ---------------------------------------------------------
-
-
-class ProbabilisticBM25F(BM25F):  # type: ignore[misc]  # Whoosh is untyped
-    """Whoosh's BM25F with the Robertson/Sparck Jones IDF that Lucene and SQLite FTS5 use.
-
-    Whoosh's own IDF, ``1 + log(N / (df + 1))``, keeps a word found in a third
-    of the notes at about a third of the weight of a word found in one, so a
-    common word in a title outscored a rare word in a body. The probabilistic
-    IDF, ``log(1 + (N - df + 0.5) / (df + 0.5))``, falls towards zero as a word
-    becomes common. The coordination bonus (``AnyWords``) counts each word by
-    this IDF too, since it asks the searcher's weighting.
-    """
-
-    def idf(self, searcher: Any, fieldname: str, text: Any) -> float:
-        """The word's IDF over the whole index (all segments)."""
-        parent = searcher.get_parent()
-        found = parent.doc_frequency(fieldname, text)
-        total = parent.doc_count_all()
-        return math.log(1 + (total - found + 0.5) / (found + 0.5))
