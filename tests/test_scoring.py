@@ -7,8 +7,9 @@ from tilbase.query.weighting import FIELD_MARK, weighted_text
 
 
 def test_weighted_text_marks_each_part_and_skips_empty_ones() -> None:
+    # A one-word title: 2 / (0.5 + 0.5 * 1/6); a one-word body gains the most there is (x2).
     text = weighted_text("Title", None, [], "body")
-    assert text == f"{FIELD_MARK}2{FIELD_MARK} Title\n{FIELD_MARK}1{FIELD_MARK} body"
+    assert text == f"{FIELD_MARK}3.42857{FIELD_MARK} Title\n{FIELD_MARK}2{FIELD_MARK} body"
 
 
 def test_rerank_moves_notes_up_by_their_bonus_within_the_depth() -> None:
@@ -23,7 +24,15 @@ def test_rerank_leaves_notes_below_the_depth_in_place() -> None:
     assert reranked[:RERANK_DEPTH] == ranked[:RERANK_DEPTH]
 
 
-def test_a_long_body_counts_less_per_word_and_a_short_one_no_more() -> None:
+def test_a_long_body_counts_less_per_word_and_a_short_one_at_most_twice() -> None:
     long_body = weighted_text("T", None, [], "word " * 400)
     assert f"{FIELD_MARK}0.571429{FIELD_MARK} word" in long_body
-    assert f"{FIELD_MARK}1{FIELD_MARK} two words" in weighted_text("T", None, [], "two words")
+    typical = weighted_text("T", None, [], "word " * 200)
+    assert f"{FIELD_MARK}1{FIELD_MARK} word" in typical
+    assert f"{FIELD_MARK}2{FIELD_MARK} two words" in weighted_text("T", None, [], "two words")
+
+
+def test_a_short_title_still_outweighs_a_two_word_body() -> None:
+    text = weighted_text("Kedro pipelines explained", None, [], "two words")
+    title_mark, body_mark = (float(part.split(FIELD_MARK)[1]) for part in text.split("\n"))
+    assert title_mark > body_mark

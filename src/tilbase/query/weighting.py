@@ -37,8 +37,10 @@ PER_FIELD_LENGTH = True
 #: Length normalisation strength per part (BM25's b) and the length that counts as typical.
 LENGTH_B: dict[str, float] = {"title": 0.5, "topic": 0.0, "tags": 0.0, "body": 0.75}
 REFERENCE_LENGTH: dict[str, float] = {"title": 6.0, "topic": 2.0, "tags": 3.0, "body": 200.0}
-#: The smallest length divisor: 1.0 means a part shorter than typical gains no weight.
-SHORTEST_NORM = 1.0
+#: The smallest length divisor: a part shorter than typical gains weight, as in BM25, but at
+#: most 2x, so a two-line body does not outweigh a title holding the word (1.0: no gain;
+#: 0.5 measured +1 top-1 and +1 top-3 on jbranchaud dev, +1 top-1 on flancian dev, test equal).
+SHORTEST_NORM = 0.5
 _WORDS = re.compile(r"\w+")
 #: BM25's b for the weighted field as a whole: none left when the parts are normalised.
 SEARCH_FIELD_B = 0.0 if PER_FIELD_LENGTH else 0.75
@@ -55,8 +57,7 @@ def _part_weight(name: str, text: str) -> float:
         return weight
     b = LENGTH_B[name]
     length = len(_WORDS.findall(text))
-    # Longer than typical costs weight; shorter gains none (a two-line body must not
-    # outweigh a title that has the word).
+    # Longer than typical costs weight; shorter gains some, at most 1 / SHORTEST_NORM.
     return weight / max(SHORTEST_NORM, (1 - b) + b * length / REFERENCE_LENGTH[name])
 
 
