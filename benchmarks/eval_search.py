@@ -1,188 +1,286 @@
-"""Search quality on judged queries: top-1, top-3 and MRR (mean reciprocal rank, top 10).
+"""Search quality on judged queries, beside an SQLite FTS5 baseline run on the same notes.
 
-    python benchmarks/eval_search.py                 # every set in judged_queries.yaml
-    python benchmarks/eval_search.py --set sample -v # one set, every query shown
-    python benchmarks/eval_search.py --all-words     # the same queries with every word required
-    python benchmarks/eval_search.py --set seeds --kb /tmp/seedkb   # a KB imported beforehand
+    python benchmarks/eval_search.py FOLDER QUERIES.tsv [--split dev|test|all] [--json] [-v]
+    python benchmarks/eval_search.py --set jbranchaud   # a set named in benchmarks/queries/sets.tsv
+    python benchmarks/eval_search.py --all              # every named set
 
-Each set is evaluated on a fresh copy of its KB in a temporary folder: the
-repository's sample KB, or the corpora imported with ``til import`` (skipped
-while the importer does not exist). Tuning knobs (``--title-boost``,
-``--tiebreak``, ``--coordination``) override the query module's constants so
-alternatives can be compared on the same judgements.
+FOLDER is a folder of notes as a person has them; it is imported into a scratch
+KB with tilbase's own importer (so topics come from folders, entries are split
+as users get them). QUERIES is a TSV file: ``query<TAB>path[,path]`` with paths
+relative to FOLDER (any note imported from one of those files is a right
+answer); ``#`` starts a comment line. Every query runs through tilbase's search
+and through the baseline: one FTS5 table (title, body), unicode61 tokenizer,
+the query's words OR-ed, ranked by ``bm25(t, 2.0, 1.0)``.
+
+``--split`` keeps a deterministic held-out part: a query is in ``test`` when the
+first byte of the SHA-1 of its text is below 77 (about 30%), else in ``dev``.
+Ranking changes are tuned on ``dev`` only. The scratch KB is cached under
+``--cache`` (one folder per corpus) so repeated runs do not re-import; the
+index inside it is brought up to date (or rebuilt on a schema change) as usual.
 """
 
 from __future__ import annotations
 
 import argparse
-import shutil
+import hashlib
+import json
+import re
+import sqlite3
 import statistics
 import sys
 import tempfile
-from collections import defaultdict
-from dataclasses import dataclass
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import asdict, dataclass
 from pathlib import Path
-from typing import Any
-
-import yaml
 
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO / "src"))
 
-from tilbase.config import load_config  # noqa: E402
+from tilbase.config import init_kb, load_config  # noqa: E402
 from tilbase.filters import NoteFilter  # noqa: E402
 from tilbase.kb import KnowledgeBase  # noqa: E402
 from tilbase.model import Note  # noqa: E402
 
-JUDGED = Path(__file__).resolve().parent / "judged_queries.yaml"
+QUERIES = Path(__file__).resolve().parent / "queries"
+SETS = QUERIES / "sets.tsv"
 DEPTH = 10
+#: A query is held out (``test``) when the first byte of its SHA-1 is below this (~30%).
+TEST_CUT = 77
+_FTS_WORD = re.compile(r"\w+")
+
+
+@dataclass(frozen=True)
+class Judged:
+    """One judged query: the text and the source files of the notes that answer it."""
+
+    query: str
+    expected: tuple[str, ...]
+
+    @property
+    def split(self) -> str:
+        """``test`` (held out) or ``dev``, fixed by the query's text."""
+        digest = hashlib.sha1(self.query.encode("utf-8")).digest()
+        return "test" if digest[0] < TEST_CUT else "dev"
 
 
 @dataclass
 class Outcome:
+    """Where the right note came for one query, and what came first instead."""
+
     query: str
-    kind: str
+    expected: tuple[str, ...]
     rank: int | None
-    suggestion: str | None
-    corrected_rank: int | None
+    first: str | None
 
 
-def matches(note: Note, expect: dict[str, Any]) -> bool:
-    """True when ``note`` is the one the judgement names."""
-    if "id" in expect and note.id != expect["id"]:
-        return False
-    if "title" in expect and str(expect["title"]).casefold() not in note.title.casefold():
-        return False
-    return not ("date" in expect and (note.date is None or str(note.date) != str(expect["date"])))
+def read_judged(path: Path) -> list[Judged]:
+    """The queries of a TSV file (``query<TAB>path[,path]``, ``#`` comments)."""
+    judged = []
+    for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
+        if not line.strip() or line.lstrip().startswith("#"):
+            continue
+        query, sep, paths = line.partition("\t")
+        if not sep or not paths.strip():
+            raise SystemExit(f"{path}:{number}: expected 'query<TAB>path[,path]'")
+        expected = tuple(p.strip() for p in paths.split(",") if p.strip())
+        judged.append(Judged(query.strip(), expected))
+    return judged
 
 
-def rank_of(kb: KnowledgeBase, query: str, expect: dict[str, Any]) -> tuple[int | None, Any]:
-    result = kb.search(NoteFilter(query=query), limit=DEPTH)
-    for rank, hit in enumerate(result.hits, start=1):
-        if matches(hit.note, expect):
-            return rank, result
-    return None, result
+def import_folder(folder: Path, kb_dir: Path) -> KnowledgeBase:
+    """A KB at ``kb_dir`` holding ``folder`` imported by tilbase (reused if already there)."""
+    from tilbase.importer import collect_sources, import_sources
+
+    config = kb_dir / "config.yaml"
+    if config.exists():
+        return KnowledgeBase(load_config(config))
+    init_kb(kb_dir)
+    kb = KnowledgeBase(load_config(config))
+    sources = collect_sources([folder], exclude=[kb.config.notes_dir, kb.config.state_dir])
+    import_sources(kb, sources)
+    (kb_dir / "imported-from.txt").write_text(str(folder), encoding="utf-8")
+    return kb
 
 
-def require_all(query: str) -> str:
-    return " AND ".join(query.split())
+def source_of(note: Note) -> str:
+    """The source file a note was imported from, relative to the imported folder."""
+    return note.source.path if note.source is not None else ""
 
 
-def sample_kb(folder: Path, spec: dict[str, Any]) -> KnowledgeBase:
-    config = REPO / spec["config"]
-    shutil.copy(config, folder / "config.yaml")
-    shutil.copytree(config.parent / "notes", folder / "notes")
-    return KnowledgeBase(load_config(folder / "config.yaml"))
+def tilbase_ranker(kb: KnowledgeBase) -> Callable[[str], list[str]]:
+    """Rank with tilbase's own search: the source files of the top hits."""
+
+    def rank(query: str) -> list[str]:
+        result = kb.search(NoteFilter(query=query), limit=DEPTH)
+        return [source_of(hit.note) for hit in result.hits]
+
+    return rank
 
 
-def imported_kb(folder: Path, spec: dict[str, Any]) -> KnowledgeBase | None:
-    from typer.testing import CliRunner
-
-    from tilbase.cli import app
-
-    source = (REPO / spec["import"]).resolve()
-    if not source.exists():
-        print(f"  skipped: {source} is not here")
-        return None
-    commands = {command.name or command.callback.__name__ for command in app.registered_commands}
-    if "import" not in commands:
-        print("  skipped: there is no `til import` command yet")
-        return None
-    (folder / "config.yaml").write_text("notes_dir: notes\n", encoding="utf-8")
-    (folder / "notes").mkdir()
-    result = CliRunner().invoke(
-        app, ["--config", str(folder / "config.yaml"), "import", str(source)]
+def fts5_ranker(notes: Sequence[Note]) -> Callable[[str], list[str]]:
+    """The baseline: FTS5 (title, body), unicode61, words OR-ed, ``bm25(t, 2.0, 1.0)``."""
+    db = sqlite3.connect(":memory:")
+    db.execute("CREATE VIRTUAL TABLE t USING fts5(title, body, tokenize='unicode61')")
+    sources = [source_of(note) for note in notes]
+    db.executemany(
+        "INSERT INTO t(rowid, title, body) VALUES (?, ?, ?)",
+        [(i, note.title, note.body) for i, note in enumerate(notes)],
     )
-    if result.exit_code != 0:
-        print(f"  skipped: til import failed ({result.exit_code}): {result.output[-300:]}")
-        return None
-    return KnowledgeBase(load_config(folder / "config.yaml"))
+
+    def rank(query: str) -> list[str]:
+        words = _FTS_WORD.findall(query)
+        if not words:
+            return []
+        match = " OR ".join('"' + w.replace('"', '""') + '"' for w in words)
+        rows = db.execute(
+            "SELECT rowid FROM t WHERE t MATCH ? ORDER BY bm25(t, 2.0, 1.0) LIMIT ?",
+            (match, DEPTH),
+        ).fetchall()
+        return [sources[rowid] for (rowid,) in rows]
+
+    return rank
 
 
-def evaluate(kb: KnowledgeBase, queries: list[dict[str, Any]], all_words: bool) -> list[Outcome]:
+def evaluate(rank: Callable[[str], list[str]], judged: Sequence[Judged]) -> list[Outcome]:
+    """Run every query and note the rank of the first right answer (top ``DEPTH``)."""
     outcomes = []
-    for item in queries:
-        query = require_all(item["query"]) if all_words else item["query"]
-        rank, result = rank_of(kb, query, item["expect"])
-        corrected = None
-        if result.suggestion:
-            corrected, _ = rank_of(kb, result.suggestion, item["expect"])
-        outcomes.append(Outcome(query, item["kind"], rank, result.suggestion, corrected))
+    for item in judged:
+        found = rank(item.query)
+        position = next((i for i, path in enumerate(found, start=1) if path in item.expected), None)
+        outcomes.append(Outcome(item.query, item.expected, position, found[0] if found else None))
     return outcomes
 
 
-def summary(outcomes: list[Outcome], corrected: bool = False) -> str:
-    ranks = [(o.corrected_rank if corrected and o.suggestion else o.rank) for o in outcomes]
-    top1 = sum(r == 1 for r in ranks) / len(ranks)
-    top3 = sum(r is not None and r <= 3 for r in ranks) / len(ranks)
-    mrr = statistics.fmean(1 / r if r else 0.0 for r in ranks)
-    found = sum(r is not None for r in ranks) / len(ranks)
+def scores(outcomes: Sequence[Outcome]) -> dict[str, float]:
+    """top-1, top-3 and MRR@10 of a list of outcomes."""
+    if not outcomes:
+        return {"n": 0, "top1": 0.0, "top3": 0.0, "mrr": 0.0}
+    ranks = [o.rank for o in outcomes]
+    return {
+        "n": len(ranks),
+        "top1": round(sum(r == 1 for r in ranks) / len(ranks), 3),
+        "top3": round(sum(r is not None and r <= 3 for r in ranks) / len(ranks), 3),
+        "mrr": round(statistics.fmean(1 / r if r else 0.0 for r in ranks), 3),
+    }
+
+
+def line(name: str, s: dict[str, float]) -> str:
+    """One row of the table."""
     return (
-        f"n={len(ranks):2}  top-1 {top1:5.1%}  top-3 {top3:5.1%}  MRR {mrr:.3f}  "
-        f"in top {DEPTH} {found:5.1%}"
+        f"  {name:<9} n={s['n']:<3} top-1 {s['top1']:.3f}  top-3 {s['top3']:.3f}"
+        f"  MRR@10 {s['mrr']:.3f}"
     )
 
 
-def tune(args: argparse.Namespace) -> None:
-    import tilbase.query.scoring
-    import tilbase.query.syntax
+def run_set(
+    name: str, folder: Path, tsv: Path, split: str, cache: Path, verbose: bool
+) -> dict[str, object]:
+    """Evaluate one set; returns the scores and misses of tilbase and the baseline."""
+    judged = [j for j in read_judged(tsv) if split == "all" or j.split == split]
+    kb = import_folder(folder.resolve(), cache / name)
+    notes = kb.notes()
+    started = time.perf_counter()
+    ours = evaluate(tilbase_ranker(kb), judged)
+    seconds = time.perf_counter() - started
+    base = evaluate(fts5_ranker(notes), judged)
+    result: dict[str, object] = {
+        "set": name,
+        "split": split,
+        "notes": len(notes),
+        "tilbase": scores(ours),
+        "fts5": scores(base),
+        "seconds": round(seconds, 2),
+        "misses": [asdict(o) for o in ours if o.rank != 1],
+        "fts5_misses": [asdict(o) for o in base if o.rank != 1],
+    }
+    if verbose:
+        for o, b in zip(ours, base, strict=True):
+            print(f"  {o.rank or '-':>2} {b.rank or '-':>2}  {o.query}")
+    return result
 
-    if args.title_boost is not None:
-        tilbase.query.syntax.FIELD_BOOSTS["title"] = args.title_boost
-    if args.tiebreak is not None:
-        tilbase.query.scoring.FIELD_TIEBREAK = args.tiebreak
-    if args.coordination is not None:
-        tilbase.query.scoring.COORDINATION = args.coordination
+
+def show(result: dict[str, object], misses: bool) -> None:
+    """Print one set's table, and its misses (query, expected, what came first)."""
+    print(f"{result['set']} ({result['notes']} notes, split {result['split']}):")
+    print(line("tilbase", result["tilbase"]))  # type: ignore[arg-type]
+    print(line("fts5-or", result["fts5"]))  # type: ignore[arg-type]
+    if misses:
+        for miss in result["misses"]:  # type: ignore[attr-defined]
+            rank = miss["rank"] or "-"
+            print(f"    miss {rank!s:>2}  {miss['query']!r}")
+            print(f"             want {', '.join(miss['expected'])}")
+            print(f"             got  {miss['first']}")
+
+
+def named_sets() -> dict[str, tuple[Path, Path]]:
+    """The sets listed in ``benchmarks/queries/sets.tsv``: name -> (folder, queries)."""
+    sets = {}
+    for text in SETS.read_text(encoding="utf-8").splitlines():
+        if not text.strip() or text.startswith("#"):
+            continue
+        name, folder, tsv = text.split("\t")
+        sets[name] = ((REPO / folder).resolve(), (REPO / tsv).resolve())
+    return sets
+
+
+def tune(settings: Sequence[str]) -> None:
+    """Override module constants (``tilbase.query.scoring.PROXIMITY=0``) to compare variants.
+
+    Constants used at index time (field weights) need a fresh ``--cache``.
+    """
+    import importlib
+
+    for setting in settings:
+        target, _, value = setting.partition("=")
+        module_name, _, name = target.rpartition(".")
+        module = importlib.import_module(module_name)
+        setattr(module, name, eval(value, vars(module)))  # a developer's own input
 
 
 def main() -> None:
-    """Evaluate every judged set and print the scores."""
+    """Evaluate the sets asked for and print (or dump as JSON) the scores."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--set", dest="only", help="evaluate only this set")
+    parser.add_argument("folder", nargs="?", type=Path, help="folder of notes to import")
+    parser.add_argument("queries", nargs="?", type=Path, help="TSV of judged queries")
+    parser.add_argument("--set", dest="sets", action="append", help="a named set (repeatable)")
+    parser.add_argument("--all", action="store_true", help="every named set")
+    parser.add_argument("--split", choices=("dev", "test", "all"), default="all")
+    parser.add_argument("--json", action="store_true", help="print the results as JSON")
+    parser.add_argument("--no-misses", action="store_true", help="leave the misses out")
+    parser.add_argument("-v", "--verbose", action="store_true", help="rank of every query")
     parser.add_argument(
-        "--kb",
+        "--cache",
         type=Path,
-        help="evaluate the set on a copy of this KB folder instead of building one",
+        default=Path(tempfile.gettempdir()) / "tilbase-eval",
+        help="where the scratch KBs are kept between runs",
     )
-    parser.add_argument("--all-words", action="store_true", help="AND every word")
-    parser.add_argument("--title-boost", type=float)
-    parser.add_argument("--tiebreak", type=float)
-    parser.add_argument("--coordination", type=float)
-    parser.add_argument("-v", "--verbose", action="store_true", help="show every query")
+    parser.add_argument(
+        "--tune",
+        action="append",
+        default=[],
+        metavar="MODULE.NAME=VALUE",
+        help="override a ranking constant for this run, e.g. tilbase.query.scoring.PROXIMITY=0",
+    )
     args = parser.parse_args()
-    tune(args)
-    judged = yaml.safe_load(JUDGED.read_text(encoding="utf-8"))
-    for name, spec in judged.items():
-        if args.only and name != args.only:
-            continue
-        print(f"{name}:")
-        with tempfile.TemporaryDirectory() as tmp:
-            folder = Path(tmp)
-            if args.kb:
-                shutil.copytree(args.kb, folder / "kb", ignore=shutil.ignore_patterns(".tilbase"))
-                kb = KnowledgeBase(load_config(folder / "kb" / "config.yaml"))
-            elif "config" in spec:
-                kb = sample_kb(folder, spec)
-            else:
-                kb = imported_kb(folder, spec)
-            if kb is None:
-                continue
-            outcomes = evaluate(kb, spec["queries"], args.all_words)
-        if args.verbose:
-            for o in outcomes:
-                rank = o.rank if o.rank else "-"
-                extra = (
-                    f"   did you mean: {o.suggestion} -> {o.corrected_rank}" if o.suggestion else ""
-                )
-                print(f"  {rank!s:>2}  {o.kind:<10} {o.query}{extra}")
-        print(f"  all          {summary(outcomes)}")
-        by_kind: dict[str, list[Outcome]] = defaultdict(list)
-        for outcome in outcomes:
-            by_kind[outcome.kind].append(outcome)
-        for kind, items in sorted(by_kind.items()):
-            print(f"  {kind:<12} {summary(items)}")
-        if any(o.suggestion for o in outcomes):
-            print(f"  after did-you-mean {summary(outcomes, corrected=True)}")
+    tune(args.tune)
+    jobs: list[tuple[str, Path, Path]] = []
+    if args.folder and args.queries:
+        jobs.append((args.folder.resolve().name, args.folder, args.queries))
+    known = named_sets() if args.all or args.sets else {}
+    for name in known if args.all else args.sets or []:
+        jobs.append((name, *known[name]))
+    if not jobs:
+        parser.error("give FOLDER QUERIES, --set NAME or --all")
+    results = [
+        run_set(name, folder, tsv, args.split, args.cache, args.verbose and not args.json)
+        for name, folder, tsv in jobs
+    ]
+    if args.json:
+        print(json.dumps(results, indent=2, ensure_ascii=False))
+        return
+    for result in results:
+        show(result, misses=not args.no_misses)
 
 
 if __name__ == "__main__":

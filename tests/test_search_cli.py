@@ -119,7 +119,7 @@ def test_no_hits_is_a_message_on_stderr_and_exit_0(run: Run, notes_dir: Path) ->
 @pytest.mark.parametrize(
     ("query", "reason"),
     [
-        ("c++", "'+' in 'c++' is not part of the query syntax"),
+        ("c++ +", "'+' in '+' is not part of the query syntax"),
         ("foo:bar", "'foo:' is not a field"),
         ('"kedro', "unbalanced quote"),
     ],

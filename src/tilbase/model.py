@@ -165,13 +165,21 @@ def usable_tags(raw: Iterable[str]) -> tuple[str, ...]:
     return normalize_tags(tags)
 
 
+#: Letters with no NFKD decomposition, spelled out so slugs keep them (``Straße`` -> strasse).
+_SLUG_LETTERS = str.maketrans(
+    {"ß": "ss", "ẞ": "SS", "æ": "ae", "Æ": "AE", "œ": "oe", "Œ": "OE", "ø": "o", "Ø": "O"}
+    | {"ł": "l", "Ł": "L", "đ": "d", "Đ": "D", "ð": "d", "Ð": "D", "þ": "th", "Þ": "Th"}
+)
+
+
 def slugify(text: str, max_length: int = MAX_SLUG_LENGTH) -> str:
     """Turn text into an ASCII slug of ``[a-z0-9-]``, cut at a word boundary.
 
     Returns ``"note"`` when the text has nothing an ASCII slug can keep (for
     example a title written only in CJK characters or emoji).
     """
-    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii")
+    spelled = text.translate(_SLUG_LETTERS)  # letters NFKD cannot take apart
+    ascii_text = unicodedata.normalize("NFKD", spelled).encode("ascii", "ignore").decode("ascii")
     slug = _SLUG_JUNK.sub("-", ascii_text.lower()).strip("-")
     if len(slug) > max_length:
         cut = slug[:max_length]

@@ -62,6 +62,8 @@ class SearchResult:
     fallback: str | None = None
     suggestion: str | None = None
     searched: str | None = field(default=None)
+    #: The hits are the suggestion's: words in no note were searched as their closest word.
+    corrected: bool = False
 
 
 def _check_limit(limit: int | None) -> None:
@@ -134,7 +136,34 @@ class Searcher:
             fallback=parsed.fallback,
             suggestion=matches.suggestion,
             searched=parsed.text,
+            corrected=matches.corrected,
         )
+
+    def candidates(self, note_filter: NoteFilter, *, depth: int = 50) -> list[tuple[Note, float]]:
+        """The best ``depth`` notes for ``note_filter``'s query with their BM25F scores.
+
+        The lexical stage alone (BM25F with word coordination and the
+        proximity bonus), best first, metadata filters applied, no snippets:
+        the seam a re-ranker (semantic scores) starts from. Without a query
+        there is nothing to rank and the list is empty.
+        """
+        _check_limit(depth)
+        text = (note_filter.query or "").strip()
+        if not text:
+            return []
+        from tilbase.query.syntax import filter_query, parse_query
+
+        index = self.keeper.index
+        parsed = parse_query(text, index.schema)
+        matches = self.keeper.read(
+            self.rescan,
+            lambda: index.search(parsed, filter_query=filter_query(note_filter), limit=depth),
+        )
+        return [
+            (note, hit.score or 0.0)
+            for hit, note in self._hit_notes(matches.hits)
+            if note_filter.matches_metadata(note)
+        ]
 
     def search_notes(self, note_filter: NoteFilter) -> list[Note]:
         """Every note matching ``note_filter``, best first (no limit, no snippets).

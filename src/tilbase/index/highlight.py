@@ -10,7 +10,8 @@ from typing import Any
 from whoosh import highlight
 from whoosh import query as wq
 
-from tilbase.index.schema import text_analyzer
+from tilbase.index.analysis import text_analyzer
+from tilbase.query.weighting import SEARCH_FIELD
 
 #: A short text split into (text, is_match) pieces, for highlighting.
 Snippet = tuple[tuple[str, bool], ...]
@@ -31,7 +32,7 @@ def highlight_terms(query: wq.Query, reader: Any) -> frozenset[str]:
         except Exception:  # an odd leaf (a date range, a NullQuery) has nothing to highlight
             continue
         for name, text in pairs:
-            if name not in ("title", "body", "topic"):
+            if name not in ("title", "body", "topic", SEARCH_FIELD):
                 continue
             word = text.decode("utf-8") if isinstance(text, bytes) else str(text)
             with contextlib.suppress(ValueError):

@@ -20,12 +20,14 @@ from tilbase.index.manifest import SyncReport
 from tilbase.index.schema import SCORING
 from tilbase.index.spelling import suggest
 from tilbase.ordering import SortOrder
-from tilbase.query.scoring import Unpruned
-from tilbase.query.syntax import FIELD_BOOSTS, ParsedQuery
+from tilbase.query.scoring import RERANK_DEPTH, Unpruned, rerank
+from tilbase.query.syntax import FIELD_BOOSTS, ParsedQuery, parse_query
 from tilbase.store import FileStat, ScanResult
 
 _T = TypeVar("_T")
 
+#: Search the "did you mean" word too when a query word is in no note.
+CORRECT_TYPOS = True
 #: How many distinctive words of a note ``related`` searches for.
 RELATED_TERMS = 12
 Progress = Callable[[int, int], None]
@@ -52,6 +54,8 @@ class Matches:
     total: int
     terms: frozenset[str] = field(default_factory=frozenset)
     suggestion: str | None = None
+    #: The hits are those of ``suggestion`` (unknown words replaced by their closest word).
+    corrected: bool = False
 
 
 class IndexReader:
@@ -122,37 +126,18 @@ class IndexReader:
         """
 
         def run(searcher: Any) -> Matches:
-            # Every match is scored and counted (see query.Unpruned): Whoosh's "quality"
-            # shortcuts assume scores that add up, which BestField's do not, and they
-            # leave skipped matches out of the count. Whoosh refuses limit=0: ask for
-            # one hit and show none.
-            query = Unpruned(parsed.query)
-            options: dict[str, Any] = {
-                "limit": None if limit is None else max(limit, 1),
-                "filter": filter_query,
-                "optimize": False,
-            }
-            if sort == "date":
-                options.update(sortedby="date", reverse=True)
-            results = searcher.search(query, **options)
-            shown = results.top_n[:limit]
-            # Sorted by date, Whoosh gives the sort key as the "score".
-            scores = (
-                _scores_of(searcher, query, [doc for _key, doc in shown])
-                if sort == "date"
-                else {doc: score for score, doc in shown}
-            )
-            stored = searcher.reader().stored_fields
-            hits = [
-                IndexHit(*_path_and_id(stored(doc)), _round(scores.get(doc))) for _key, doc in shown
-            ]
-            total = len(results)
-            return Matches(
-                hits,
-                total,
-                highlight_terms(parsed.query, searcher.reader()),
-                suggest(parsed, searcher.reader(), found_nothing=not total),
-            )
+            reader = searcher.reader()
+            hits, total = ranked(searcher, parsed, filter_query, limit, sort)
+            suggestion = suggest(parsed, reader, found_nothing=not total)
+            searched = parsed
+            if suggestion is not None and CORRECT_TYPOS:
+                # A word in no note matches nothing: search its closest real word as well.
+                corrected = parse_query(suggestion, self.schema)
+                if corrected.fallback is None:
+                    hits, total = ranked(searcher, corrected, filter_query, limit, sort)
+                    searched = corrected
+            terms = highlight_terms(searched.query, reader)
+            return Matches(hits, total, terms, suggestion, corrected=searched is not parsed)
 
         return self._read(run)
 
@@ -186,6 +171,51 @@ class IndexReader:
             return Matches(hits, len(hits), frozenset(word for word, _w in key_terms))
 
         return self._read(run)
+
+
+def ranked(
+    searcher: Any,
+    parsed: ParsedQuery,
+    filter_query: wq.Query | None,
+    limit: int | None,
+    sort: SortOrder,
+) -> tuple[list[IndexHit], int]:
+    """The best ``limit`` hits of ``parsed`` with their BM25F scores, and how many match.
+
+    The lexical ranking on its own (BM25F, word coordination, the proximity
+    bonus for the best ``RERANK_DEPTH``): what a re-ranker starts from.
+    """
+    # Every match is scored and counted (see query.Unpruned): Whoosh's "quality"
+    # shortcuts assume scores that add up, which BestField's do not, and they
+    # leave skipped matches out of the count. Whoosh refuses limit=0: ask for
+    # one hit and show none.
+    query = Unpruned(parsed.query)
+    options: dict[str, Any] = {
+        # The proximity bonus may reorder the best RERANK_DEPTH: fetch them all.
+        "limit": None if limit is None else max(limit, RERANK_DEPTH),
+        "filter": filter_query,
+        "optimize": False,
+    }
+    if sort == "date":
+        options.update(sortedby="date", reverse=True)
+    results = searcher.search(query, **options)
+    top = results.top_n
+    near = parsed.proximity
+    if sort == "relevance" and near is not None:
+        docs = [doc for _score, doc in top[:RERANK_DEPTH]]
+        top = rerank(top, _scores_of(searcher, near, docs))
+    shown = top[:limit]
+    # Sorted by date, Whoosh gives the sort key as the "score".
+    scores = {doc: score for score, doc in shown}
+    if sort == "date":
+        docs = [doc for _key, doc in shown]
+        scores = _scores_of(searcher, query, docs)
+        if near is not None:
+            for doc, extra in _scores_of(searcher, near, docs).items():
+                scores[doc] = scores.get(doc, 0.0) + extra
+    stored = searcher.reader().stored_fields
+    hits = [IndexHit(*_path_and_id(stored(doc)), _round(scores.get(doc))) for _key, doc in shown]
+    return hits, len(results)
 
 
 def _score(hit: Any) -> float | None:

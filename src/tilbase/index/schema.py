@@ -7,9 +7,10 @@ from typing import Any
 
 from whoosh import columns, fields
 from whoosh.analysis import LowercaseFilter as _Lowercase
-from whoosh.analysis import RegexTokenizer, StemmingAnalyzer, StopFilter
+from whoosh.analysis import RegexTokenizer, StopFilter
 from whoosh.scoring import BM25F
 
+from tilbase.index.analysis import text_analyzer
 from tilbase.model import Note
 from tilbase.query.keys import (
     KEY_SEPARATOR,
@@ -17,20 +18,17 @@ from tilbase.query.keys import (
     tag_keys,
     topic_keys,
 )
+from tilbase.query.weighting import SEARCH_FIELD, SEARCH_FIELD_B, weighted_text
 
 #: Bump when the schema or what goes into it changes: older indexes are rebuilt.
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 3
 INDEX_NAME = "MAIN"
 # MANIFEST_NAME = "tilbase-manifest.json"
-#: BM25F with a lower length normalisation for titles (short, and all about the note).
-SCORING = BM25F(B=0.75, K1=1.2, title_B=0.5)
+#: BM25F with a lower length normalisation for titles (short, and all about the note);
+#: the weighted field's parts are length-normalised at index time (query.weighting).
+SCORING = BM25F(B=0.75, K1=1.2, title_B=0.5, **{f"{SEARCH_FIELD}_B": SEARCH_FIELD_B})
 
 # -- schema and documents ----------------------------------------------------------
-
-
-def text_analyzer() -> Any:
-    # ``\w+`` rather than Whoosh's default, so ``os.replace`` is found by ``replace``.
-    return StemmingAnalyzer(expression=r"\w+", minsize=1)
 
 
 def _spell_analyzer() -> Any:
@@ -46,6 +44,8 @@ def build_schema() -> fields.Schema:
         path=fields.ID(stored=True, unique=True),
         id=fields.ID(stored=True),
         title=fields.TEXT(analyzer=text, stored=True),
+        # Title, topic, tags and body with their weights, for BM25F (see query.weighting).
+        all=fields.TEXT(analyzer=text, multitoken_query="or"),  # SEARCH_FIELD
         body=fields.TEXT(analyzer=text),
         topic=fields.TEXT(analyzer=text, stored=True),
         topic_path=fields.TEXT(analyzer=keys, phrase=False),
@@ -68,6 +68,7 @@ def note_document(rel_path: str, note: Note) -> dict[str, Any]:
         "topic_path": KEY_SEPARATOR.join(topic_keys(note.topic)),
         "tags": KEY_SEPARATOR.join(tag_keys(note.tags)),
         "_stored_tags": list(note.tags),
+        SEARCH_FIELD: weighted_text(note.title, note.topic, note.tags, note.body),
         "spell": "\n".join(
             [note.title, note.topic or "", " ".join(note.tags).replace("-", " "), note.body]
         ),

@@ -8,6 +8,10 @@ from tilbase.query.syntax import (
     ParsedQuery,
     query_words,
 )
+from tilbase.query.weighting import SEARCH_FIELD
+
+#: Words longer than this get no "did you mean" (the typo search's work grows with length).
+MAX_SUGGEST_LENGTH = 30
 
 
 def suggest(parsed: ParsedQuery, reader: Any, *, found_nothing: bool) -> str | None:
@@ -21,9 +25,13 @@ def suggest(parsed: ParsedQuery, reader: Any, *, found_nothing: bool) -> str | N
     replacements: list[tuple[int, int, str]] = []
     for word in query_words(parsed):
         lowered = word.original.lower()
-        if len(lowered) < 3 or not lowered.isalpha():
+        # A long "word" (pasted text, a hash) is no typo, and the edit-distance search
+        # over the index grows with its length: 5,000 characters took seconds.
+        if not 3 <= len(lowered) <= MAX_SUGGEST_LENGTH or not lowered.isalpha():
             continue
-        if any(reader.doc_frequency(name, word.analysed) for name in ("title", "body", "topic")):
+        if any(
+            reader.doc_frequency(name, word.analysed) for name in (SEARCH_FIELD, "title", "body")
+        ):
             continue
         if reader.doc_frequency("spell", lowered):
             continue

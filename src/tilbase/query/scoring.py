@@ -1,7 +1,16 @@
-"""Scoring: Whoosh queries and matchers that score every match (best field, word coordination)."""
+"""Scoring: Whoosh queries and matchers that score every match.
+
+- ``BestField``: one word in several fields, scored by its best field;
+- ``AnyWords``: free words OR-ed with a coordination bonus for notes that hold
+  more of the query's IDF mass;
+- ``Unpruned``: every match scored and counted whatever the limit;
+- ``proximity_query`` / ``rerank``: a bonus for the best ``RERANK_DEPTH`` notes
+  whose neighbouring query words sit close together.
+"""
 
 from __future__ import annotations
 
+import itertools
 from typing import Any
 
 from whoosh import query as wq
@@ -9,7 +18,21 @@ from whoosh.matching import CoordMatcher, NullMatcher, UnionMatcher, WrappingMat
 from whoosh.qparser import OrGroup
 from whoosh.qparser.syntax import DisMaxGroup
 
+from tilbase.query.weighting import SEARCH_FIELD
+
+#: How much a note gains for matching more of the free words (Whoosh's OrGroup factor).
 COORDINATION = 0.9
+#: Count each matched word by its IDF for the coordination bonus (rare words count more).
+IDF_COORDINATION = True
+#: Weight of the bonus for two neighbouring query words found close together (0: none).
+PROXIMITY = 0.5
+#: How far apart (in words) the two may be and still count as together.
+PROXIMITY_SLOP = 3
+#: How many of the best notes get the proximity bonus (and may change places).
+RERANK_DEPTH = 30
+#: Fields whose terms count for a free word's IDF.
+_TEXT_FIELDS = frozenset({"title", "body", "topic", SEARCH_FIELD})
+#: How much the other fields matching a word add to its best field (0: nothing, 1: all).
 FIELD_TIEBREAK = 0.1
 
 
@@ -98,21 +121,58 @@ class _WordsMatcher(UnionMatcher):  # type: ignore[misc]  # Whoosh is untyped
         return False
 
 
-def _words_at(matcher: Any, docnum: int) -> int:
-    """How many distinct words of a ``_WordsMatcher`` tree match the document ``docnum``."""
+def _words_at(matcher: Any, docnum: int) -> float:
+    """How many distinct words of a ``_WordsMatcher`` tree match ``docnum`` (IDF-weighted)."""
     if isinstance(matcher, _WordsMatcher):
         return sum(
             _words_at(child, docnum)
             for child in (matcher.a, matcher.b)
             if child.is_active() and child.id() == docnum
         )
-    return 1
+    return float(getattr(matcher, "word_weight", 1.0))
 
 
-def _word_count(matcher: Any) -> int:
+def _word_count(matcher: Any) -> float:
     if isinstance(matcher, _WordsMatcher):
         return _word_count(matcher.a) + _word_count(matcher.b)
+    return float(getattr(matcher, "word_weight", 1.0))
+
+
+def _leaf_count(matcher: Any) -> int:
+    if isinstance(matcher, _WordsMatcher):
+        return _leaf_count(matcher.a) + _leaf_count(matcher.b)
     return 1
+
+
+class _WeightedWordMatcher(WrappingMatcher):  # type: ignore[misc]  # Whoosh is untyped
+    """One free word's matcher, carrying how much the word counts for coordination."""
+
+    def __init__(self, child: Any, word_weight: float) -> None:
+        super().__init__(child)
+        self.word_weight = word_weight
+
+    def _replacement(self, newchild: Any) -> Any:
+        return self.__class__(newchild, self.word_weight)
+
+
+class _WeightedWord(wq.WrappingQuery):  # type: ignore[misc]  # Whoosh is untyped
+    """A free word whose share of the coordination bonus is its IDF."""
+
+    def __init__(self, child: Any, word_weight: float) -> None:
+        super().__init__(child)
+        self.word_weight = word_weight
+
+    def matcher(self, searcher: Any, context: Any = None) -> Any:
+        """The word's matcher, marked with its weight."""
+        return _WeightedWordMatcher(self.child.matcher(searcher, context), self.word_weight)
+
+
+def _idf(searcher: Any, query: wq.Query) -> float:
+    """The largest IDF of the terms of a free word (1.0 when it has none, e.g. a prefix)."""
+    idfs = [
+        searcher.idf(name, text) for name, text in query.iter_all_terms() if name in _TEXT_FIELDS
+    ]
+    return float(max(idfs)) if idfs else 1.0
 
 
 class _WordCoordMatcher(CoordMatcher):  # type: ignore[misc]  # Whoosh is untyped
@@ -125,15 +185,23 @@ class _WordCoordMatcher(CoordMatcher):  # type: ignore[misc]  # Whoosh is untype
     words a lone common word in a title still beat a note holding all three in
     its body; here a note with all ``n`` words scores ``1 + scale`` times what
     its words alone give, one with ``m`` of them ``1 + scale * (m-1)/(n-1)``.
+
+    With ``IDF_COORDINATION`` each word counts by its IDF: the matched share
+    ``f`` of the query's IDF gives ``1 + scale * (f - 1/n) / (1 - 1/n)`` (at
+    least 1), which is the formula above when all words are equally rare, and
+    lets a note holding only the rarest word keep up with one holding the
+    common ones.
     """
 
-    def __init__(self, child: Any, scale: float = 1.0, words: int | None = None) -> None:
+    def __init__(
+        self, child: Any, scale: float = 1.0, words: tuple[float, int] | None = None
+    ) -> None:
         super().__init__(child, scale=scale)
-        self._termcount = _word_count(child) if words is None else words
+        self._words = (_word_count(child), _leaf_count(child)) if words is None else words
 
     def _replacement(self, newchild: Any) -> Any:
         # Keep the query's word count when Whoosh prunes finished sub-matchers.
-        return self.__class__(newchild, scale=self._scale, words=self._termcount)
+        return self.__class__(newchild, scale=self._scale, words=self._words)
 
     def replace(self, minquality: float = 0) -> Any:
         """Replace finished sub-matchers only: ``minquality`` is on the scale of the bonus."""
@@ -144,11 +212,12 @@ class _WordCoordMatcher(CoordMatcher):  # type: ignore[misc]  # Whoosh is untype
         """Never: the bonus depends on each document's words."""
         return False
 
-    def _sqr(self, score: float, matching: int) -> float:
-        words = self._termcount
-        if words <= 1:
+    def _sqr(self, score: float, matching: float) -> float:
+        total, words = self._words
+        if words <= 1 or total <= 0:
             return score
-        return float(score * (1 + self._scale * (matching - 1) / (words - 1)))
+        share = (matching / total - 1 / words) / (1 - 1 / words)
+        return float(score * (1 + self._scale * max(share, 0.0)))
 
     def score(self) -> float:
         child = self.child
@@ -160,6 +229,8 @@ class AnyWords(wq.Or):  # type: ignore[misc]  # Whoosh is untyped
 
     def _matcher(self, subs: Any, searcher: Any, context: Any) -> Any:
         reader = searcher.reader()
+        if IDF_COORDINATION and len(subs) > 1:
+            subs = [_WeightedWord(q, _idf(searcher, q)) for q in subs]
         matcher = self._tree_matcher(
             subs, _WordsMatcher, searcher, context, lambda q: q.estimate_size(reader)
         )
@@ -200,3 +271,40 @@ class Unpruned(wq.WrappingQuery):  # type: ignore[misc]  # Whoosh is untyped
     def matcher(self, searcher: Any, context: Any = None) -> Any:
         """The child's matcher, shielded from quality pruning."""
         return _UnprunedMatcher(self.child.matcher(searcher, context))
+
+
+# -- proximity: a bonus for the best notes where neighbouring words sit together --
+
+
+def proximity_query(query: Any) -> Any | None:
+    """The bonus query for neighbouring free words of ``query``, or None.
+
+    Only a top-level OR of free words (``AnyWords``) has one: an OR of
+    two-word phrases in the weighted field, each pair of neighbouring words
+    with ``PROXIMITY_SLOP`` words of slack, boosted by ``PROXIMITY``. It is
+    scored only for the best ``RERANK_DEPTH`` notes (see ``rerank``):
+    phrase matching on every match cost more than the rest of the search.
+    """
+    if not PROXIMITY or not isinstance(query, AnyWords):
+        return None
+    words = [q for q in query.subqueries if isinstance(q, wq.Term) and q.fieldname == SEARCH_FIELD]
+    words.sort(key=lambda q: q.startchar if q.startchar is not None else 0)
+    pairs = [
+        wq.Phrase(SEARCH_FIELD, [a.text, b.text], slop=PROXIMITY_SLOP, boost=PROXIMITY)
+        for a, b in itertools.pairwise(words)
+        if a.text != b.text
+    ]
+    if not pairs:
+        return None
+    return pairs[0] if len(pairs) == 1 else wq.Or(pairs)
+
+
+def rerank(ranked: list[tuple[float, int]], bonus: dict[int, float]) -> list[tuple[float, int]]:
+    """Add each note's proximity ``bonus`` to its score and re-sort the best ``RERANK_DEPTH``.
+
+    ``ranked`` is (score, docnum) best first, every match; notes below the
+    depth keep their place, so the order never depends on how many are shown.
+    """
+    head = [(score + bonus.get(doc, 0.0), doc) for score, doc in ranked[:RERANK_DEPTH]]
+    head.sort(key=lambda pair: (-pair[0], pair[1]))
+    return head + ranked[RERANK_DEPTH:]

@@ -9,9 +9,13 @@ a few tilbase rules on top:
   ``topic`` and ``date``, in any case; ``#word`` means ``tag:word``;
 * ISO dates (``2022-11-01``, ``2022-11``) work inside date ranges, where
   Whoosh's own date parser would read only the year;
-* text Whoosh cannot read as intended (``c++``, ``foo:bar`` for an unknown
-  field, an unbalanced quote or parenthesis, a date it cannot read) is searched
-  as plain words instead, and ``ParsedQuery.fallback`` says why.
+* ``c++``, ``c#`` and ``--flags`` are searched as written (the analyzer keeps
+  them whole); a lone ``*`` matches every note;
+* a ``date:`` value that is not a real date (``2022-13-01``, ``someday``) is
+  an ``InvalidInput`` error, like ``--since 2023-02-30``;
+* other text Whoosh cannot read as intended (``foo:bar`` for an unknown
+  field, an unbalanced quote or parenthesis) is searched as plain words
+  instead, and ``ParsedQuery.fallback`` says why.
 
 The index-side keys of tags and topics live in ``tilbase.query.keys``; the
 scoring queries in ``tilbase.query.scoring``.
@@ -29,9 +33,11 @@ from whoosh.qparser import MultifieldParser, MultifieldPlugin
 from whoosh.qparser.dateparse import DateParserPlugin, English
 from whoosh.util.times import adatetime
 
+from tilbase.errors import InvalidInput
 from tilbase.filters import NoteFilter
 from tilbase.model import normalize_tag
-from tilbase.query.scoring import AnyWordsGroup, BestFieldGroup
+from tilbase.query.scoring import AnyWordsGroup, BestFieldGroup, proximity_query
+from tilbase.query.weighting import FIELD_WEIGHTS, SEARCH_FIELD
 
 USER_FIELDS: dict[str, str] = {
     "title": "title",
@@ -41,14 +47,18 @@ USER_FIELDS: dict[str, str] = {
     "topic": "topic",
     "date": "date",
 }
-DEFAULT_FIELDS: tuple[str, ...] = ("title", "body", "topic", "tags")
-FIELD_BOOSTS: dict[str, float] = {"title": 2.0, "topic": 1.5, "tags": 1.5, "body": 1.0}
-_TEXT_FIELDS = frozenset({"title", "body", "topic"})
+#: Fields searched by words typed without a field name: the weighted BM25F field.
+DEFAULT_FIELDS: tuple[str, ...] = (SEARCH_FIELD,)
+#: Query-time weights of the fields (``related`` and named-field words use them).
+FIELD_BOOSTS: dict[str, float] = {SEARCH_FIELD: 1.0, **FIELD_WEIGHTS}
+_TEXT_FIELDS = frozenset({"title", "body", "topic", SEARCH_FIELD})
 _FIELD_PREFIX = re.compile(r"(?<![\w.])([A-Za-z_][\w]*):")
 _HASHTAG = re.compile(r"(?<![\w#])#(?=\w)")
 _WORD = re.compile(r"\w+")
 _TAG_SPLIT = re.compile(r"[\s:()\"\[\]{}^~*]+")
 _OPERATORS = frozenset({"AND", "OR", "NOT", "ANDNOT", "ANDMAYBE", "REQUIRE"})
+#: Code names Whoosh's parser reads as one word, searched whole and split (index.analysis).
+_CODE_NAME = re.compile(r"\w+(?:\+\+|#)|--\w[\w-]*")
 _ISO_DATE = re.compile(r"(\d{4})(?:-(\d{1,2})(?:-(\d{1,2}))?)?")
 
 
@@ -98,6 +108,8 @@ class ParsedQuery:
     query: wq.Query
     text: str
     fallback: str | None = None
+    #: Bonus for the best notes with neighbouring words close together (query.scoring).
+    proximity: wq.Query | None = None
 
 
 @dataclass(frozen=True)
@@ -124,6 +136,8 @@ def find_problem(text: str) -> str | None:
             known = ", ".join(sorted({"title", "body", "tag", "topic", "date"}))
             return f"'{name}:' is not a field (fields are {known})"
     for token in outside.split():
+        if _CODE_NAME.fullmatch(token):  # c++, c#, --dry-run: the analyzer keeps them whole
+            continue
         if "+" in token or "&" in token or "|" in token or "\\" in token:
             char = next(c for c in token if c in "+&|\\")
             return f"'{char}' in '{token}' is not part of the query syntax"
@@ -198,12 +212,16 @@ def parse_query(text: str, schema: Any, *, now: dt.datetime | None = None) -> Pa
     """Turn ``text`` into a query over ``schema`` (see the module docstring for the syntax).
 
     Never raises for bad syntax: it falls back to the plain words of ``text``
-    and says why in ``ParsedQuery.fallback``.
+    and says why in ``ParsedQuery.fallback``. Raises ``InvalidInput`` for a
+    ``date:`` value that is not a real date.
     """
     now = now or dt.datetime.now()
     problem = find_problem(text)
     if problem is None:
         canonical = _canonical_fields(text)
+        check_date_values(canonical)
+        if canonical.strip() == "*":  # every note (Whoosh reads a lone * in one field as nothing)
+            return ParsedQuery(wq.Every(), canonical)
         date_errors: list[str] = []
         try:
             parsed = _parser(schema, now, date_errors).parse(canonical)
@@ -211,9 +229,12 @@ def parse_query(text: str, schema: Any, *, now: dt.datetime | None = None) -> Pa
             problem = f"Whoosh could not parse it ({type(exc).__name__})"
         else:
             if date_errors:
-                problem = f"'{date_errors[0]}' is not a date Whoosh can read"
-            else:
-                return ParsedQuery(_exclude_negations(parsed), canonical)
+                raise InvalidInput(
+                    f"date:{date_errors[0]}: not a date tilbase can read",
+                    "use YYYY-MM-DD, YYYY-MM, YYYY, today or yesterday",
+                )
+            query = _exclude_negations(parsed)
+            return ParsedQuery(query, canonical, proximity=proximity_query(query))
     return _fallback(text, schema, now, problem)
 
 
@@ -283,6 +304,39 @@ def query_words(parsed: ParsedQuery) -> list[QueryWord]:
 
 
 # -- dates -----------------------------------------------------------------------
+
+_DATE_VALUE = re.compile(r'(?<![\w.])date:\s*(\[[^\]]*\]|"[^"]*"|\S+)')
+_RANGE_TO = re.compile(r"\s+to\s+|^\s*to\s+|\s+to\s*$", re.IGNORECASE)
+_DATE_LIKE = re.compile(r"\d{4}(?:-\d+){0,2}")
+
+
+def check_date_values(text: str) -> None:
+    """Raise ``InvalidInput`` for a ``date:`` value or range bound that is not a real date.
+
+    ISO-shaped values are checked here (``2022-13-01``, ``2023-02-30``), with
+    the same one-line error as ``--since``; words are left to Whoosh's date
+    parser, whose failures ``parse_query`` reports the same way.
+    """
+    from tilbase.dates import InvalidDate, parse_date
+
+    for match in _DATE_VALUE.finditer(_outside_quotes_keep_dates(text)):
+        value = match.group(1)
+        bounds = _RANGE_TO.split(value[1:-1]) if value.startswith("[") else [value.strip('"')]
+        for bound in (b.strip() for b in bounds):
+            if not _DATE_LIKE.fullmatch(bound):
+                continue
+            parts = bound.split("-")
+            full = "-".join(parts + ["01"] * (3 - len(parts)))
+            try:
+                parse_date(full)
+            except InvalidDate as exc:
+                detail = str(exc).replace(f"'{full}'", f"'{bound}'")
+                raise InvalidInput(f"date:{value}: {detail}") from None
+
+
+def _outside_quotes_keep_dates(text: str) -> str:
+    """``text`` with quoted spans blanked, except a quoted ``date:"..."`` value."""
+    return re.sub(r'(?<!date:)"[^"]*"', lambda m: " " * len(m.group(0)), text)
 
 
 class _IsoFirstDates(English):  # type: ignore[misc]  # Whoosh is untyped

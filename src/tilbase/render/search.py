@@ -64,7 +64,8 @@ def print_search_notes(result: SearchResult, *, limit: int | None = None) -> Non
     elif not result.hits:
         info(f"no notes match{escape(query)}")
     if result.suggestion:
-        info(f"did you mean: {escape(result.suggestion)}")
+        searched = " (searched as well)" if result.corrected else ""
+        info(f"did you mean: {escape(result.suggestion)}{searched}")
 
 
 def print_search_result(
