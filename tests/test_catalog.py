@@ -376,6 +376,17 @@ def test_free_id_and_id_taken(cat: Catalog) -> None:
     assert cat.free_id("y") == "y"
 
 
+def test_every_write_raises_the_generation(cat: Catalog, notes: Path) -> None:
+    start = cat.generation()
+    cat.upsert(entry("a.md", "a"), SIG)
+    cat.upsert_many([(entry("b.md", "B"), SIG)])
+    cat.delete("zzz.md")
+    assert cat.generation() == start + 3
+    assert cat.ids() == ["a", "B"]
+    cat.diff(notes)  # reading is not a write
+    assert cat.generation() == start + 3
+
+
 def test_warnings_and_sources_are_kept(cat: Catalog) -> None:
     cat.upsert(
         entry("a.md", "a", warnings=("a.md:2: broken frontmatter",), source=("in.md", 7, None)),

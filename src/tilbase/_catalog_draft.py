@@ -552,6 +552,18 @@ class Catalog:
 
     # -- queries -----------------------------------------------------------------
 
+    def generation(self) -> int:
+        """A number every write raises: equal numbers mean no row changed in between.
+
+        The search index can keep the generation it was last brought up to
+        date with, and skip comparing anything while it is unchanged.
+        """
+        return int(self._query("SELECT value FROM meta WHERE key = 'generation'")[0][0])
+
+    def ids(self) -> list[str]:
+        """Every note's id (as commands use it), in path order: for allocating many new ids."""
+        return [note_id for (note_id,) in self._query("SELECT id FROM notes ORDER BY path")]
+
     def count(self) -> int:
         """How many notes the catalog holds."""
         return int(self._query("SELECT COUNT(*) FROM notes")[0][0])
