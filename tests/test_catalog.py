@@ -13,6 +13,8 @@ from pathlib import Path
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+
+from tilbase import catalog as catalog_module
 from tilbase.catalog import (
     SCHEMA_VERSION,
     Catalog,
@@ -23,8 +25,6 @@ from tilbase.catalog import (
     file_sig,
     walk_notes,
 )
-
-from tilbase import catalog as catalog_module
 from tilbase.config import Config
 from tilbase.errors import AmbiguousId, NoteNotFound
 from tilbase.filters import NoteFilter
