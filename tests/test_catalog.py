@@ -260,6 +260,23 @@ def test_the_stat_snapshot_never_hides_a_change(cat: Catalog, notes: Path) -> No
     assert cat.diff(notes).changed == ["b.md"]
 
 
+def test_a_stored_snapshot_spares_reading_the_rows_in_the_next_process(
+    db_path: Path, notes: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    for i in range(20):
+        write(notes, Note(id=f"n{i}", title="x"), name=f"d{i % 3}/n{i}.md")
+    with Catalog.open(db_path) as first:
+        first.refresh(notes, parse)
+        assert not first.diff(notes)
+
+    def unexpected(self: Catalog) -> object:
+        raise AssertionError("the rows were read")
+
+    monkeypatch.setattr(Catalog, "file_sigs", unexpected)
+    with Catalog.open(db_path) as second:
+        assert not second.diff(notes)
+
+
 def test_a_snapshot_from_before_a_write_is_not_stored(cat: Catalog, notes: Path) -> None:
     write(notes, Note(id="a", title="Alpha"))
     cat.refresh(notes, parse)
