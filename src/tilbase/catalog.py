@@ -35,7 +35,7 @@ import sqlite3
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from tilbase.errors import AmbiguousId, NoteNotFound
 from tilbase.model import Note, free_id, normalize_tag
@@ -103,8 +103,7 @@ class CatalogCorrupt(Exception):
     """The catalog file is damaged; ``Catalog.reset`` recreates it (the notes are safe)."""
 
 
-@dataclass(frozen=True)
-class FileSig:
+class FileSig(NamedTuple):
     """What the walk learns of a note file without reading it."""
 
     mtime_ns: int
@@ -152,9 +151,8 @@ class CatalogEntry:
         )
 
 
-@dataclass(frozen=True)
-class CatalogRow:
-    """A note as lists show it: no body, no file read."""
+class CatalogRow(NamedTuple):
+    """A note as lists show it: no body, no file read (a tuple: cheap to make by thousands)."""
 
     path: str
     id: str
@@ -865,14 +863,17 @@ def _filter_sql(
 def _row(values: Sequence[Any]) -> CatalogRow:
     path, note_id, title, date, created, topic, tags = values
     return CatalogRow(
-        path=path,
-        id=note_id,
-        title=title,
-        date=dt.date.fromisoformat(date) if date else None,
-        created=created,
-        topic=topic,
-        tags=tuple(tags.split(" ")) if tags else (),
+        path,
+        note_id,
+        title,
+        _fromisoformat(date) if date else None,
+        created,
+        topic,
+        tuple(tags.split(" ")) if tags else (),
     )
+
+
+_fromisoformat = dt.date.fromisoformat
 
 
 def _reason(exc: OSError) -> str:
