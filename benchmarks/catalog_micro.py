@@ -32,7 +32,6 @@ from tilbase.catalog import Catalog, CatalogEntry, file_sig  # noqa: E402
 from tilbase.notefile import read_note  # noqa: E402
 from tilbase.text import decode_bytes  # noqa: E402
 
-
 LOG_LIKE = """
 from pathlib import Path
 from tilbase.catalog import Catalog
@@ -87,9 +86,7 @@ def process_ms(code: str, repeat: int) -> float:
     samples = []
     for _ in range(repeat):
         start = time.perf_counter()
-        subprocess.run(
-            [sys.executable, "-c", code], check=True, env=env, stdout=subprocess.DEVNULL
-        )
+        subprocess.run([sys.executable, "-c", code], check=True, env=env, stdout=subprocess.DEVNULL)
         samples.append((time.perf_counter() - start) * 1000)
     return statistics.median(samples)
 

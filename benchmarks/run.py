@@ -14,7 +14,8 @@ tag list``, ``til show ID``, ``til add TEXT`` and the freshness check alone,
 next to ``rg -il WORD`` over the same notes and ``python -c pass``. Builds
 (``til reindex``, a first ``til import`` of the notes folder into an empty
 KB) are timed apart, as notes per second. Peak memory is each child's own
-``ru_maxrss`` (from ``os.wait4``). Prints one Markdown table per size:
+(GNU ``time -f %M`` when installed, else ``ru_maxrss`` from ``os.wait4``,
+which cannot go below this runner's own size). Prints one Markdown table per size:
 medians, min-max, and ratios to the baselines of the same run.
 
 The code under test is whatever ``--python -m tilbase`` imports (by default
@@ -120,28 +121,53 @@ class Timed:
     reports_ms: bool = False  # the process prints its own measurement
 
 
+def _gnu_time() -> str | None:
+    """GNU time, if installed: it forks from a small process, so ``%M`` is the child's own peak.
+
+    (``ru_maxrss`` from ``os.wait4`` starts at this runner's own peak: the child
+    is forked from it before it execs.)
+    """
+    path = shutil.which("time") or "/usr/bin/time"
+    try:
+        probe = subprocess.run([path, "-f", "%M", "true"], capture_output=True, check=False)
+    except OSError:
+        return None
+    return path if probe.returncode == 0 and probe.stderr.strip().isdigit() else None
+
+
+GNU_TIME = _gnu_time()
+_RSS_MARK = "@@peak-rss-kib "
+
+
 def run_child(argv: list[str], *, capture: bool = False) -> tuple[float, int, str]:
     """Run a process to the end: (wall seconds, its own peak RSS in bytes, stdout)."""
+    wrapped = [GNU_TIME, "-f", f"{_RSS_MARK}%M", *argv] if GNU_TIME else argv
     with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
         start = time.perf_counter()
         proc = subprocess.Popen(
-            argv,
+            wrapped,
             stdout=out if capture else subprocess.DEVNULL,
             stderr=err,
             stdin=subprocess.DEVNULL,
         )
-        # wait4 rather than wait: it reports this child's own peak memory.
         _pid, status, usage = os.wait4(proc.pid, 0)
         took = time.perf_counter() - start
         proc.returncode = code = os.waitstatus_to_exitcode(status)
         out.seek(0)
         err.seek(0)
-        stdout, stderr = out.read(), err.read()
+        stdout, stderr = out.read(), err.read().decode("utf-8", "replace")
+    if GNU_TIME and _RSS_MARK in stderr:
+        before, _, kib = stderr.rpartition(_RSS_MARK)
+        peak = int(kib.split()[0]) * 1024
+        stderr = before
+        if "Command exited with non-zero status" in stderr:
+            code = int(stderr.rsplit("status", 1)[1].split()[0])
+    else:
+        # ru_maxrss is KiB on Linux, bytes on macOS.
+        peak = usage.ru_maxrss * (1 if sys.platform == "darwin" else 1024)
     if code not in (0, 1):  # rg exits 1 when nothing matches
-        raise SystemExit(f"{' '.join(argv)} failed ({code}): {stderr.decode(errors='replace')}")
-    # ru_maxrss is KiB on Linux, bytes on macOS.
-    scale = 1 if sys.platform == "darwin" else 1024
-    return took, usage.ru_maxrss * scale, stdout.decode("utf-8", "replace")
+        raise SystemExit(f"{' '.join(argv)} failed ({code}): {stderr}")
+    return took, peak, stdout.decode("utf-8", "replace")
 
 
 # -- generating KBs -------------------------------------------------------------
