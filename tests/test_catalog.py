@@ -201,6 +201,20 @@ def test_a_read_only_state_folder_gives_an_in_memory_catalog(tmp_path: Path, not
         state.chmod(0o700)
 
 
+def test_a_catalog_path_that_cannot_be_a_database_gives_an_in_memory_catalog(
+    db_path: Path, notes: Path
+) -> None:
+    db_path.mkdir(parents=True)  # a folder where the file should be
+    write(notes, Note(id="a", title="Alpha"))
+    with Catalog.open(db_path) as catalog:
+        assert catalog.path is None
+        assert catalog.rebuilt is not None
+        assert catalog.rebuilt.startswith("in memory for this run")
+        catalog.refresh(notes, parse)
+        assert catalog.resolve("a").title == "Alpha"
+        assert not catalog.diff(notes)
+
+
 # -- the freshness walk ------------------------------------------------------------
 
 

@@ -262,35 +262,43 @@ class Catalog:
         existed = path.exists()
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
-            catalog = cls(path, _connect(path))
-            reason = catalog._prepare()
-            catalog.rebuilt = reason if existed else "missing"
+            return cls._open_file(path, "missing" if not existed else None)
         except sqlite3.DatabaseError as exc:
             if not _is_corrupt(exc):
-                return cls._in_memory()
-            _remove_files(path)
-            try:
-                catalog = cls(path, _connect(path))
-                catalog._prepare()
-            except (sqlite3.DatabaseError, OSError):
-                return cls._in_memory()
-            catalog.rebuilt = "corrupt"
-        except OSError:
-            return cls._in_memory()
+                return cls._in_memory(str(exc))
+        except OSError as exc:
+            return cls._in_memory(exc.strerror or str(exc))
+        _remove_files(path)
+        try:
+            return cls._open_file(path, "corrupt")
+        except (sqlite3.DatabaseError, OSError) as exc:
+            return cls._in_memory(str(exc))
+
+    @classmethod
+    def _open_file(cls, path: Path, reason: str | None) -> Catalog:
+        """Connect and check the schema; the connection is closed if that fails."""
+        connection = _connect(path)
+        catalog = cls(path, connection)
+        try:
+            rebuilt = catalog._prepare()
+        except BaseException:
+            connection.close()
+            raise
+        catalog.rebuilt = reason or rebuilt
         return catalog
 
     @classmethod
-    def _in_memory(cls) -> Catalog:
+    def _in_memory(cls, why: str) -> Catalog:
         catalog = cls(None, _connect(":memory:"))
         catalog._prepare()
-        catalog.rebuilt = "in memory (the state folder cannot be written)"
+        catalog.rebuilt = f"in memory for this run: the file cannot be used ({why})"
         return catalog
 
     def reset(self) -> Catalog:
         """Throw this catalog away (after ``CatalogCorrupt``) and open a new, empty one."""
         self.close()
         if self.path is None:
-            return Catalog._in_memory()
+            return Catalog._in_memory("it was damaged")
         _remove_files(self.path)
         catalog = Catalog.open(self.path)
         catalog.rebuilt = "corrupt"
