@@ -28,13 +28,13 @@ sys.path.insert(0, str(REPO / "src"))
 sys.path.insert(0, str(REPO / "benchmarks"))
 
 from run import cached_kb  # noqa: E402
-from tilbase.catalog import Catalog, CatalogEntry, file_sig  # noqa: E402
 from tilbase.notefile import read_note  # noqa: E402
+from tilbase.store.catalog import Catalog, CatalogEntry, file_sig  # noqa: E402
 from tilbase.text import decode_bytes  # noqa: E402
 
 LOG_LIKE = """
 from pathlib import Path
-from tilbase.catalog import Catalog
+from tilbase.store.catalog import Catalog
 with Catalog.open(Path({db!r})) as catalog:
     assert not catalog.diff(Path({notes!r}))
     for row in catalog.newest(5):
@@ -164,7 +164,7 @@ def main() -> None:
         }
         catalog.close()
         size_mb = db_path.stat().st_size / 2**20
-    import_ms = process_ms("import tilbase.catalog", 7)
+    import_ms = process_ms("import tilbase.store.catalog", 7)
     bare_ms = process_ms("pass", 7)
     # A whole process doing what `til log -n 5` needs from the catalog (no Typer, no Rich):
     # what the command could cost once it answers from the catalog.
@@ -183,7 +183,7 @@ def main() -> None:
         f"| full build from empty (parse every file) | {build_s * 1000:.0f} "
         f"({args.count / build_s:.0f} notes/s) | |"
     )
-    print(f"| `python -c 'import tilbase.catalog'` vs `python -c pass` | {import_ms:.0f} vs "
+    print(f"| `python -c 'import tilbase.store.catalog'` vs `python -c pass` | {import_ms:.0f} vs "
           f"{bare_ms:.0f} | |")  # fmt: skip
     print(
         f"| process: open, diff, newest(5), print (a catalog-backed `til log -n 5` without "

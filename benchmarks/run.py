@@ -78,7 +78,7 @@ from pathlib import Path
 from tilbase.config import load_config
 config = load_config(Path(sys.argv[1]))
 try:
-    from tilbase.catalog import Catalog, CatalogEntry
+    from tilbase.store.catalog import Catalog, CatalogEntry
 except ImportError:
     Catalog = None
 if Catalog is not None:

@@ -15,7 +15,14 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from tilbase import catalog as catalog_module
-from tilbase.catalog import (
+from tilbase.config import Config
+from tilbase.errors import AmbiguousId, NoteNotFound
+from tilbase.filters import NoteFilter
+from tilbase.kb import sort_newest_first
+from tilbase.model import Note
+from tilbase.notefile import read_note, render_note
+from tilbase.store import NoteStore
+from tilbase.store.catalog import (
     SCHEMA_VERSION,
     Catalog,
     CatalogCorrupt,
@@ -25,13 +32,6 @@ from tilbase.catalog import (
     file_sig,
     walk_notes,
 )
-from tilbase.config import Config
-from tilbase.errors import AmbiguousId, NoteNotFound
-from tilbase.filters import NoteFilter
-from tilbase.kb import sort_newest_first
-from tilbase.model import Note
-from tilbase.notefile import read_note, render_note
-from tilbase.store import NoteStore
 from tilbase.tags import count_tags
 
 D = dt.date
@@ -604,7 +604,7 @@ _WRITER = textwrap.dedent(
     """
     import sys
     from pathlib import Path
-    from tilbase.catalog import Catalog, CatalogEntry, FileSig
+    from tilbase.store.catalog import Catalog, CatalogEntry, FileSig
     db, name = Path(sys.argv[1]), sys.argv[2]
     with Catalog.open(db) as catalog:
         for i in range(150):

@@ -22,9 +22,10 @@ from tilbase.config import Config, find_config, load_config
 from tilbase.errors import EditorError, InvalidInput, TilError
 from tilbase.filters import NoteFilter
 from tilbase.hashtags import hashtag_tags
-from tilbase.model import Note
+from tilbase.model import Note, make_id
 from tilbase.ordering import SortOrder, filter_by_date, sort_newest_first
 from tilbase.store import NoteStore, ScanResult
+from tilbase.store.freshness import CatalogKeeper
 from tilbase.text import decode_bytes, derive_title
 
 if TYPE_CHECKING:
@@ -84,7 +85,8 @@ class KnowledgeBase:
         self._index = index
         self._keeper: IndexKeeper | None = None
         self._scan: ScanResult | None = None
-        self._last_scan: ScanResult | None = None
+        #: The catalog (``.tilbase/catalog.sqlite``), kept current with the files in one walk.
+        self.catalogs = CatalogKeeper(self.store, self.warnings)
 
     @classmethod
     def open(
@@ -135,38 +137,81 @@ class KnowledgeBase:
     def _searcher(self) -> Searcher:
         from tilbase.search import Searcher
 
-        return Searcher(self.store, self.keeper, self.scan, self.rescan, self.warnings)
+        return Searcher(
+            self.store, self.keeper, self.scan, self._fresh_view, self.warnings, self._select
+        )
 
     def sync_index(self, *, changed: bool = False) -> bool:
         """Bring the index up to date; False (and a warning) when it is busy or read-only."""
-        return self.keeper.sync(self.rescan, changed=changed)
+        return self.keeper.sync(self._fresh_view, changed=changed)
+
+    def _fresh_view(self) -> ScanResult:
+        """The notes as the catalog lists them, after this KB's one freshness walk."""
+        self.catalogs.fresh()
+        return self.catalogs.view()
+
+    def _catalog_now(self) -> ScanResult:
+        """The notes as the catalog lists them right now (no walk; files read when needed)."""
+        return self.catalogs.view()
+
+    def _select(self, note_filter: NoteFilter) -> list[Note]:
+        """The notes passing ``note_filter``'s metadata filters, newest first, from the catalog.
+
+        Bodies are read lazily: a note's file is read when its body is first used.
+        """
+        rows = self.catalogs.fresh().newest(
+            None, note_filter.since, note_filter.until, note_filter.tags, note_filter.topic
+        )
+        view = self.scan().by_path()
+        notes = (view.get(row.path) for row in rows)
+        return [note for note in notes if note is not None]
 
     # -- reading ---------------------------------------------------------------
 
     def scan(self) -> ScanResult:
-        """Every note in the KB (read once per ``KnowledgeBase`` until something is written).
+        """Every note in the KB, as the catalog lists them after one freshness walk.
 
-        After a write, the next scan still stats every file but reuses the
-        notes of the files that did not change.
+        The walk happens once per ``KnowledgeBase`` (until ``rescan``); only
+        files added or changed since the catalog last saw them are parsed.
+        A note's file is read when the note itself is first asked for.
         """
         if self._scan is None:
-            self._scan = self.store.scan(previous=self._last_scan)
-            self._last_scan = self._scan
-            self.warnings.extend(w for w in self._scan.warnings if w not in self.warnings)
+            self.catalogs.fresh()
+            self._scan = self.catalogs.view()
         return self._scan
 
     def rescan(self) -> ScanResult:
-        """Forget the cached notes and read them again (used under the index lock)."""
+        """Walk the notes folder again (another process may have written meanwhile)."""
         self._scan = None
+        self.catalogs.invalidate()
         return self.scan()
 
+    def _look_again(self) -> None:
+        """Let the next read walk the notes folder again (each command starts with one walk)."""
+        self._scan = None
+        self.catalogs.invalidate()
+
     def notes(self) -> list[Note]:
-        """Every note in the KB, in path order."""
+        """Every note in the KB, in path order (reads every file: prefer the catalog)."""
+        self._look_again()
         return self.scan().notes
 
     def get(self, id_or_prefix: str) -> Note:
-        """The note with this id, or the one note whose id starts with it."""
-        return self.store.resolve(self.notes(), id_or_prefix)
+        """The note with this id, or the one note whose id starts with it.
+
+        The id is resolved in the catalog; only that note's file is read.
+        """
+        self._look_again()
+        return self._resolve(id_or_prefix)
+
+    def _resolve(self, id_or_prefix: str) -> Note:
+        row = self.catalogs.fresh().resolve(id_or_prefix)
+        note = self.catalogs.load(row.path, row.id)
+        if note is None:
+            from tilbase.errors import NoteNotFound
+
+            raise NoteNotFound(f"{row.path}: the file is gone (removed since it was listed?)")
+        return note
 
     def show(self, id_or_prefix: str) -> tuple[Note, str]:
         """The note with this id (or unique prefix) and its file's text."""
@@ -179,9 +224,14 @@ class KnowledgeBase:
         until: dt.date | None = None,
         limit: int | None = None,
     ) -> list[Note]:
-        """Notes newest first, optionally within a date range and cut to ``limit``."""
-        notes = sort_newest_first(filter_by_date(self.notes(), since, until))
-        return notes if limit is None else notes[: max(limit, 0)]
+        """Notes newest first, optionally within a date range and cut to ``limit``.
+
+        Answered by the catalog: no note file is read (the notes have no body).
+        """
+        self._look_again()
+        notes_dir = self.config.notes_dir
+        rows = self.catalogs.fresh().newest(limit, since, until)
+        return [row.to_note(notes_dir) for row in rows]
 
     # -- writing ---------------------------------------------------------------
 
@@ -210,7 +260,9 @@ class KnowledgeBase:
             tags=(*tags, *hashtag_tags(body)),
             body=body,
         )
-        saved = self.store.add(note, taken_ids=(n.id for n in self.notes()))
+        preferred = make_id(note.title, note.date)
+        catalog = self.catalogs.ready()
+        saved = self.store.add(note.with_changes(id=catalog.free_id(preferred)))
         self.notes_changed()
         return saved
 
@@ -232,10 +284,13 @@ class KnowledgeBase:
     def after_edit(self, note: Note) -> Note:
         """Re-read a note after its file was edited outside tilbase."""
         if note.path is None or not note.path.exists():
+            if note.path is not None:
+                self.store.touched[note.path] = None
             self.notes_changed()
             return note
         updated, warnings = self.store.read_file(note.path)
         self.warnings.extend(warnings)
+        self.store.touched[note.path] = None
         self.notes_changed()
         return updated
 
@@ -299,7 +354,9 @@ class KnowledgeBase:
         self._scan = None
         self.warnings.extend(self.store.notices)
         self.store.notices.clear()
-        self.keeper.after_write(self.rescan)
+        touched, self.store.touched = list(self.store.touched), {}
+        self.catalogs.record(touched)
+        self.keeper.after_write(self._catalog_now)
 
     # -- searching -------------------------------------------------------------
 
@@ -311,10 +368,12 @@ class KnowledgeBase:
         sort: SortOrder = "relevance",
     ) -> SearchResult:
         """Find the notes matching ``note_filter``; see ``tilbase.search.Searcher.search``."""
+        self._look_again()
         return self._searcher().search(note_filter, limit=limit, sort=sort)
 
     def search_notes(self, note_filter: NoteFilter) -> list[Note]:
         """Every note matching ``note_filter``, best first (no limit, no snippets)."""
+        self._look_again()
         return self._searcher().search_notes(note_filter)
 
     def search_ids(self, note_filter: NoteFilter) -> list[str]:
@@ -325,11 +384,14 @@ class KnowledgeBase:
         """The notes most like one note (more-like-this over titles and bodies)."""
         if limit < 0:
             raise InvalidInput(f"--limit must be 0 or more, not {limit}")
-        return self._searcher().related(self.get(id_or_prefix), limit=limit)
+        self._look_again()
+        return self._searcher().related(self._resolve(id_or_prefix), limit=limit)
 
     def reindex(self, progress: Callable[[int, int], None] | None = None) -> SyncReport:
         """Rebuild the index from scratch (``til reindex``); the report counts what changed."""
-        return self.keeper.rebuild(self.rescan, progress)
+        self._scan = None
+        self.catalogs.rebuild()
+        return self.keeper.rebuild(self._catalog_now, progress)
 
     # -- importing, tags, export -------------------------------------------------
 
@@ -358,9 +420,10 @@ class KnowledgeBase:
 
     def tag_list(self, sort: str = "name") -> list[TagCount]:
         """Every tag with how many notes use it."""
-        from tilbase.tags import count_tags
+        from tilbase.tags import counts_in_tree_order
 
-        return count_tags(self.notes(), sort=sort)
+        self._look_again()
+        return counts_in_tree_order(self.catalogs.fresh().tag_totals(), sort=sort)
 
     def tag_rename(self, old: str, new: str, *, dry_run: bool = False) -> RenamePlan:
         """Rename a tag (and its children) in every note."""

@@ -72,8 +72,10 @@ def _check_limit(limit: int | None) -> None:
 class Searcher:
     """Searches one KB's notes through its index.
 
-    ``scan`` gives the KB's notes (cached); ``rescan`` reads them again, and
-    is what the keeper calls with the index lock held.
+    ``scan`` gives the KB's notes (cached, files read lazily); ``rescan``
+    gives them as the catalog lists them now, and is what the keeper calls
+    with the index lock held. ``select`` answers metadata-only filters from
+    the catalog, newest first.
     """
 
     def __init__(
@@ -83,12 +85,14 @@ class Searcher:
         scan: Callable[[], ScanResult],
         rescan: Callable[[], ScanResult],
         warnings: list[str],
+        select: Callable[[NoteFilter], list[Note]] | None = None,
     ) -> None:
         self.store = store
         self.keeper = keeper
         self.scan = scan
         self.rescan = rescan
         self.warnings = warnings
+        self.select = select
 
     def search(
         self,
@@ -190,6 +194,8 @@ class Searcher:
             yield hit, note if note.id == hit.id else note.with_changes(id=hit.id)
 
     def _filtered_by_metadata(self, note_filter: NoteFilter) -> list[Note]:
+        if self.select is not None:  # the catalog answers; bodies are read when shown
+            return self.select(note_filter)
         return sort_newest_first(n for n in self.scan().notes if note_filter.matches_metadata(n))
 
 

@@ -258,6 +258,14 @@ def count_tags(notes: Iterable[Note], sort: str = "name") -> list[TagCount]:
     return _tree_order(counts, sort)
 
 
+def counts_in_tree_order(totals: Iterable[Any], sort: str = "name") -> list[TagCount]:
+    """``count_tags``'s answer from the catalog's tag totals (``Catalog.tag_totals``)."""
+    if sort not in ("name", "count"):
+        raise InvalidInput(f"unknown sort '{sort}'; use 'count' or 'name'")
+    counts = {t.tag: TagCount(t.tag, t.count, t.total) for t in totals}
+    return _tree_order(counts, sort)
+
+
 def _tree_order(counts: dict[str, TagCount], sort: str) -> list[TagCount]:
     children: dict[str, list[TagCount]] = {}
     for item in counts.values():

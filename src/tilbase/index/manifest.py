@@ -43,18 +43,34 @@ class Manifest:
     notes_dir: str
     files: dict[str, FileStat]
     ids: dict[str, str]
+    #: The catalog generation key the index was last brought up to date with.
+    generation: str | None = None
 
 
 def manifest_text(notes_dir: Path, current: ScanResult) -> str:
-    ids = {rel: note.id for rel, note in current.by_path().items()}
+    """The manifest of an index holding exactly ``current``'s notes (and its generation)."""
     payload = {
         "schema": SCHEMA_VERSION,
+        "generation": current.generation,
         "notes_dir": str(notes_dir),
         "files": {
-            rel: [st.size, st.mtime_ns, ids[rel]] for rel, st in sorted(current.stats.items())
+            rel: [size, mtime, note_id] for rel, (size, mtime, note_id) in current.files.items()
         },
     }
     return json.dumps(payload, ensure_ascii=False, separators=(",", ":"))
+
+
+def renamed_files(ids: Mapping[str, str], current: ScanResult, diff: IndexDiff) -> IndexDiff:
+    """``diff`` plus the files whose id changed while the file did not (another file took it)."""
+    now = current.ids
+    renamed = tuple(
+        rel
+        for rel, note_id in ids.items()
+        if rel in now and now[rel] != note_id and rel not in diff.updated
+    )
+    if not renamed:
+        return diff
+    return IndexDiff(diff.added, tuple(sorted(diff.updated + renamed)), diff.removed)
 
 
 def parse_manifest(text: str) -> Manifest:
@@ -68,7 +84,10 @@ def parse_manifest(text: str) -> Manifest:
             raise IndexBroken(f"it was built with schema version {schema}, not {SCHEMA_VERSION}")
         files = {rel: FileStat(int(v[0]), int(v[1])) for rel, v in data["files"].items()}
         ids = {rel: str(v[2]) for rel, v in data["files"].items()}
-        return Manifest(str(data["notes_dir"]), files, ids)
+        generation = data.get("generation")
+        return Manifest(
+            str(data["notes_dir"]), files, ids, None if generation is None else str(generation)
+        )
     except IndexBroken:
         raise
     except (ValueError, TypeError, KeyError, IndexError, AttributeError):

@@ -54,7 +54,7 @@ __all__ = [
 ]
 
 #: Bump whenever the tables change; a catalog of another version is rebuilt.
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2  # 2: an epoch, so generations of two catalogs never compare equal
 NOTE_SUFFIXES = (".md",)
 BUSY_TIMEOUT_S = 10.0
 _AMBIGUOUS_SHOWN = 5
@@ -322,6 +322,7 @@ class Catalog:
             for statement in _SCHEMA.split(";"):
                 if statement.strip():
                     db.execute(statement)
+            db.execute("INSERT INTO meta (key, value) VALUES ('epoch', ?)", (os.urandom(8).hex(),))
             db.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
         return "new" if version == 0 else f"schema {version} -> {SCHEMA_VERSION}"
 
@@ -562,6 +563,32 @@ class Catalog:
         date with, and skip comparing anything while it is unchanged.
         """
         return int(self._query("SELECT value FROM meta WHERE key = 'generation'")[0][0])
+
+    def generation_key(self) -> str:
+        """The generation with this catalog file's epoch: ``"<epoch>:<generation>"``.
+
+        A recreated catalog starts counting again; its epoch differs, so a
+        key kept by the search index never matches a different catalog.
+        """
+        rows = self._query(
+            "SELECT key, value FROM meta WHERE key IN ('epoch', 'generation') ORDER BY key"
+        )
+        values = dict(rows)
+        return f"{values.get('epoch', '')}:{values.get('generation', 0)}"
+
+    def index_view(self) -> tuple[str, dict[str, tuple[int, int, str]]]:
+        """The generation key and every file as {path: (size, mtime_ns, id)}, read together.
+
+        What the search index compares its manifest with: one transaction, so
+        the rows are exactly those of that generation.
+        """
+        self._db.execute("BEGIN")
+        try:
+            key = self.generation_key()
+            rows = self._query("SELECT path, size, mtime_ns, id FROM notes")
+        finally:
+            self._db.execute("COMMIT")
+        return key, {path: (size, mtime, note_id) for path, size, mtime, note_id in rows}
 
     def ids(self) -> list[str]:
         """Every note's id (as commands use it), in path order: for allocating many new ids."""

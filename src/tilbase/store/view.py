@@ -1,0 +1,110 @@
+"""``ScanResult``: the KB's notes as the catalog lists them, each file read only when asked.
+
+The catalog knows every note's path, stat and id without reading a file; a
+``ScanResult`` hands that to the search index (which compares it with its
+manifest) and reads a note's file only when its ``Note`` is wanted (a changed
+file to index, a hit to show). ``notes`` reads them all, for the few commands
+that need every body (export of everything, an import, a tag rename).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from functools import cached_property
+
+from tilbase.model import Note
+from tilbase.store.walk import FileStat
+
+__all__ = ["LazyNotes", "ScanResult"]
+
+#: Reads one note: (relative path, the id the KB knows it by) -> the note, or None when gone.
+NoteLoader = Callable[[str, str], Note | None]
+
+
+class LazyNotes:
+    """Notes keyed by relative path (in path order), each read from its file on first use."""
+
+    def __init__(self, ids: dict[str, str], load: NoteLoader) -> None:
+        self._ids = ids
+        self._load = load
+        self._read: dict[str, Note | None] = {}
+
+    def get(self, rel: str, default: Note | None = None) -> Note | None:
+        """The note of ``rel``, or ``default`` when it is not listed or its file is gone."""
+        note_id = self._ids.get(rel)
+        if note_id is None:
+            return default
+        if rel not in self._read:
+            self._read[rel] = self._load(rel, note_id)
+        note = self._read[rel]
+        return default if note is None else note
+
+    def __getitem__(self, rel: str) -> Note:
+        note = self.get(rel)
+        if note is None:
+            raise KeyError(rel)
+        return note
+
+    def __contains__(self, rel: object) -> bool:
+        return rel in self._ids
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._ids)
+
+    def __len__(self) -> int:
+        return len(self._ids)
+
+    def items(self) -> Iterator[tuple[str, Note]]:
+        """(path, note) of every listed file that can still be read, in path order."""
+        for rel in self._ids:
+            note = self.get(rel)
+            if note is not None:
+                yield rel, note
+
+
+class ScanResult:
+    """Every note of the KB as the catalog lists it (one generation of it).
+
+    ``generation`` is the catalog's generation key, read first; ``files``
+    (read from the catalog when first asked for) maps each relative path,
+    sorted, to (size, mtime_ns, id) as of that generation or a later one. So
+    an index stamped with ``generation`` never claims rows newer than it holds.
+    """
+
+    def __init__(
+        self,
+        generation: str,
+        files: Callable[[], dict[str, tuple[int, int, str]]],
+        load: NoteLoader,
+    ) -> None:
+        self.generation = generation
+        self._files = files
+        self._load = load
+
+    @cached_property
+    def files(self) -> dict[str, tuple[int, int, str]]:
+        """Each catalogued file: {relative path: (size, mtime_ns, id)}, in path order."""
+        return dict(sorted(self._files().items()))
+
+    @cached_property
+    def _notes(self) -> LazyNotes:
+        return LazyNotes(self.ids, self._load)
+
+    @cached_property
+    def ids(self) -> dict[str, str]:
+        """The id of each file, as the KB knows it (duplicates made unique)."""
+        return {rel: row[2] for rel, row in self.files.items()}
+
+    @cached_property
+    def stats(self) -> dict[str, FileStat]:
+        """Each file's size and mtime, as the catalog recorded them."""
+        return {rel: FileStat(row[0], row[1]) for rel, row in self.files.items()}
+
+    def by_path(self) -> LazyNotes:
+        """Notes keyed by their path relative to the notes folder, read when first asked for."""
+        return self._notes
+
+    @property
+    def notes(self) -> list[Note]:
+        """Every note, in path order (reads every file not read yet)."""
+        return [note for _rel, note in self._notes.items()]
