@@ -14,7 +14,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from tilbase import catalog as catalog_module
+from tilbase.store import catalog as catalog_module
 from tilbase.config import Config
 from tilbase.errors import AmbiguousId, NoteNotFound
 from tilbase.filters import NoteFilter

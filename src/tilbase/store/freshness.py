@@ -106,7 +106,7 @@ class CatalogKeeper:
             )
             stored = self.catalog.file_warnings() + self.catalog.duplicate_warnings()
         self._fresh = True
-        self._warn([*problems, *diff.warnings, *stored])
+        self._warn([*sorted([*problems, *diff.warnings]), *stored])
 
     def rebuild(self) -> None:
         """Empty the catalog and parse every note again (``til reindex``)."""

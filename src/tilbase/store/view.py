@@ -80,6 +80,8 @@ class ScanResult:
         self.generation = generation
         self._files = files
         self._load = load
+        #: Messages about files (set by whoever made the view, when it collects them).
+        self.warnings: list[str] = []
 
     @cached_property
     def files(self) -> dict[str, tuple[int, int, str]]:
