@@ -14,7 +14,6 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from tilbase.store import catalog as catalog_module
 from tilbase.config import Config
 from tilbase.errors import AmbiguousId, NoteNotFound
 from tilbase.filters import NoteFilter
@@ -22,6 +21,7 @@ from tilbase.kb import sort_newest_first
 from tilbase.model import Note
 from tilbase.notefile import read_note, render_note
 from tilbase.store import NoteStore
+from tilbase.store import catalog as catalog_module
 from tilbase.store.catalog import (
     SCHEMA_VERSION,
     Catalog,

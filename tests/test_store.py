@@ -18,7 +18,6 @@ import pytest
 
 from tilbase.config import Config, load_config
 from tilbase.errors import (
-    AmbiguousId,
     InvalidInput,
     KBBusy,
     NoteExists,
