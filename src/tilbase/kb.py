@@ -12,7 +12,6 @@ import contextlib
 import datetime as dt
 import os
 import shlex
-import tempfile
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -21,7 +20,6 @@ from typing import TYPE_CHECKING
 from tilbase.config import Config, find_config, load_config
 from tilbase.errors import EditorError, InvalidInput, TilError
 from tilbase.filters import NoteFilter
-from tilbase.hashtags import hashtag_tags
 from tilbase.model import Note, make_id
 from tilbase.ordering import SortOrder, filter_by_date, sort_newest_first
 from tilbase.store import NoteStore, ScanResult
@@ -135,6 +133,7 @@ class KnowledgeBase:
             return str(index_dir)
 
     def _searcher(self) -> Searcher:
+        import tilbase.index  # noqa: F401  (first: it gives Whoosh a lighter cached_property)
         from tilbase.search import Searcher
 
         return Searcher(
@@ -251,6 +250,8 @@ class KnowledgeBase:
         """
         if not text.strip():
             raise InvalidInput("the note is empty; nothing was saved")
+        from tilbase.hashtags import hashtag_tags
+
         body = text if text.endswith("\n") else text + "\n"
         note = Note(
             id="",
@@ -315,6 +316,8 @@ class KnowledgeBase:
 
     @contextlib.contextmanager
     def _editor_draft(self, open_editor: EditorRunner) -> Iterator[str]:
+        import tempfile
+
         fd, name = tempfile.mkstemp(prefix="til-", suffix=".md")
         os.close(fd)
         path = Path(name)

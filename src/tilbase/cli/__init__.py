@@ -8,7 +8,6 @@ inside the commands that need them, so ``til --help`` starts fast.
 from __future__ import annotations
 
 import sys
-import traceback
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -46,6 +45,8 @@ class TilGroup(TyperGroup):
         except Exception as exc:
             if _debugging(ctx):
                 raise
+            import traceback
+
             from tilbase.render import error
 
             where = traceback.extract_tb(exc.__traceback__)[-1]

@@ -31,13 +31,6 @@ from tilbase.errors import (
     WriteFailed,
 )
 from tilbase.model import Note, is_safe_id, make_id, unique_id
-from tilbase.notefile import (
-    load_frontmatter,
-    read_note,
-    render_note,
-    set_frontmatter_key,
-    split_frontmatter,
-)
 from tilbase.store.atomic import atomic_write, fsync_dir
 from tilbase.store.ids import resolve_id
 from tilbase.store.trash import move_to_trash
@@ -153,6 +146,8 @@ class NoteStore:
         return self._parse(self._read_bytes(path), rel, path)
 
     def _parse(self, data: bytes, rel: str, path: Path) -> tuple[Note, list[str]]:
+        from tilbase.notefile import read_note
+
         decoded = decode_bytes(data)
         if decoded is None:
             text, warnings = "", [f"{rel}:1: binary file, read as an empty note"]
@@ -179,6 +174,8 @@ class NoteStore:
         ``extra`` frontmatter keys (an imported page's ``layout``...) follow the
         canonical ones.
         """
+        from tilbase.notefile import render_note
+
         preferred = note.id if note.id and is_safe_id(note.id) else make_id(note.title, note.date)
         taken = set(taken_ids)
         for _attempt in range(1000):
@@ -204,6 +201,8 @@ class NoteStore:
         broken, the file is binary or unreadable) nothing is written:
         ``InvalidInput`` / ``NoteUnreadable`` say so, rather than drop its keys.
         """
+        from tilbase.notefile import render_note
+
         path = self._path_of(note)
         with self.write_lock():
             extra, bom = self._kept_frontmatter(path, note)
@@ -212,6 +211,8 @@ class NoteStore:
 
     def _kept_frontmatter(self, path: Path, note: Note) -> tuple[dict[str, Any], str]:
         """The non-canonical frontmatter keys of the file at ``path``, and its BOM if any."""
+        from tilbase.notefile import load_frontmatter, split_frontmatter
+
         rel = self.relpath(path)
         try:
             data = self._read_bytes(path)
@@ -242,6 +243,8 @@ class NoteStore:
         UTF-8, or whose frontmatter cannot be edited in place safely (see
         ``set_frontmatter_key``), is refused with ``InvalidInput``.
         """
+        from tilbase.notefile import set_frontmatter_key
+
         path = self._path_of(note)
         with self.write_lock():
             decoded = self._read_editable(path)
@@ -263,6 +266,8 @@ class NoteStore:
         ``text`` must come from ``read_editable`` under the same write lock;
         a BOM the file had is kept.
         """
+        from tilbase.notefile import split_frontmatter
+
         path = self._path_of(note)
         with self.write_lock():
             decoded = self._read_editable(path)
@@ -287,6 +292,8 @@ class NoteStore:
 
     def body_offset(self, text: str) -> int:
         """Where the body starts in a note file's text."""
+        from tilbase.notefile import split_frontmatter
+
         return split_frontmatter(text).body_offset
 
     def trash(self, note: Note) -> Path:
@@ -299,6 +306,8 @@ class NoteStore:
 
     def _note_rewrite_as_yaml(self, path: Path, old_text: str) -> None:
         """Say so when a TOML or JSON frontmatter is about to be written back as YAML."""
+        from tilbase.notefile import split_frontmatter
+
         fmt = split_frontmatter(old_text).format
         if fmt in ("toml", "json"):
             self.notices.append(
