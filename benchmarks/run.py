@@ -67,35 +67,30 @@ BENCH_TAGS = [
     "security",
 ]
 
-# In-process freshness check, printed in ms. With a catalog module present it
-# times the catalog's one-walk diff as the next command would pay it (a catalog
-# that is behind the files, as before the CLI keeps it, is caught up untimed
-# first); otherwise (0.1) the store scan every reading command runs (stat every
-# file, load and compare catalog.json).
+# In-process freshness check, printed in ms. With the SQLite catalog it times
+# ``CatalogKeeper.refresh`` with nothing changed (one walk compared with the
+# catalog, and its stored warnings read), as every reading command pays it;
+# otherwise (0.1, main before the catalog) the store scan every reading command
+# ran (stat every file, load and compare catalog.json).
 FRESHNESS_SNIPPET = r"""
 import sys, time
 from pathlib import Path
 from tilbase.config import load_config
 config = load_config(Path(sys.argv[1]))
 try:
-    from tilbase.store.catalog import Catalog, CatalogEntry
+    from tilbase.store.freshness import CatalogKeeper
 except ImportError:
-    Catalog = None
-if Catalog is not None:
-    from tilbase.notefile import read_note
-    def parse(rel, path):
-        result = read_note(path.read_text(encoding="utf-8", errors="replace"), rel)
-        return CatalogEntry.from_note(result.note, rel, result.warnings)
-    catalog = Catalog.open(config.state_dir / "catalog.sqlite")
-    if catalog.diff(config.notes_dir):
-        catalog.refresh(config.notes_dir, parse)
+    CatalogKeeper = None
+from tilbase.store import NoteStore
+store = NoteStore(config)
+if CatalogKeeper is not None:
+    CatalogKeeper(store, []).refresh()  # catch up untimed, as the previous command would
+    keeper = CatalogKeeper(store, [])
     start = time.perf_counter()
-    diff = catalog.diff(config.notes_dir)
+    keeper.refresh()
     took = time.perf_counter() - start
-    assert not diff, diff
+    assert keeper.parsed == 0, keeper.parsed
 else:
-    from tilbase.store import NoteStore
-    store = NoteStore(config)
     start = time.perf_counter()
     store.scan()
     took = time.perf_counter() - start
@@ -136,6 +131,13 @@ def _gnu_time() -> str | None:
 
 
 GNU_TIME = _gnu_time()
+
+#: The children's environment: byte-code caching on (as for anyone who installed tilbase),
+#: kept in one folder of this run's own so no source tree gets ``__pycache__`` folders.
+CHILD_ENV = {
+    **{k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"},
+    "PYTHONPYCACHEPREFIX": str(Path(tempfile.gettempdir()) / "tilbase-bench-pycache"),
+}
 _RSS_MARK = "@@peak-rss-kib "
 
 
@@ -149,6 +151,7 @@ def run_child(argv: list[str], *, capture: bool = False) -> tuple[float, int, st
             stdout=out if capture else subprocess.DEVNULL,
             stderr=err,
             stdin=subprocess.DEVNULL,
+            env=CHILD_ENV,
         )
         _pid, status, usage = os.wait4(proc.pid, 0)
         took = time.perf_counter() - start
@@ -219,38 +222,13 @@ def spread(values: list[float]) -> str:
     return f"{fmt_ms(min(values))}–{fmt_ms(max(values))}"
 
 
-def bench_size(count: int, args: argparse.Namespace, work: Path) -> list[str]:
-    """Run every measurement on one KB size; returns the Markdown table's lines."""
-    source_notes, meta = cached_kb(count, args.cache, args.seed)
-    kb = work / f"kb{count}"
-    shutil.rmtree(kb, ignore_errors=True)
-    shutil.copytree(source_notes, kb / "notes")
+def _variant_commands(
+    label: str, python: str, kb: Path, meta: dict[str, str], edited: Path
+) -> list[Timed]:
+    """The timed ``til`` commands of one code version on its own copy of the KB."""
     config = kb / "config.yaml"
-    config.write_text("notes_dir: notes\n", encoding="utf-8")
-    til = [args.python, "-m", "tilbase", "--config", str(config)]
+    til = [python, "-m", "tilbase", "--config", str(config)]
     word = meta["word"]
-    notes_dir = kb / "notes"
-
-    # Builds first (they also leave the index and catalogs warm for the rest).
-    builds: dict[str, Samples] = {"til reindex": Samples(), "til import (first)": Samples()}
-    for _ in range(args.build_rounds):
-        took, peak, _ = run_child([*til, "reindex"])
-        builds["til reindex"].seconds.append(took)
-        builds["til reindex"].peak_rss.append(peak)
-    for round_no in range(args.build_rounds):
-        empty = work / f"import{count}-{round_no}"
-        shutil.rmtree(empty, ignore_errors=True)
-        empty.mkdir()
-        (empty / "config.yaml").write_text("notes_dir: notes\n", encoding="utf-8")
-        took, peak, _ = run_child(
-            [*til[:-1], str(empty / "config.yaml"), "import", "--json", str(source_notes)]
-        )
-        builds["til import (first)"].seconds.append(took)
-        builds["til import (first)"].peak_rss.append(peak)
-        shutil.rmtree(empty, ignore_errors=True)
-    run_child([*til, "log", "-n", "1"])  # the metadata cache, warm
-
-    edited = sorted(notes_dir.glob("*.md"))[count // 3]
     edit_counter = [0]
 
     def outside_edit() -> None:
@@ -258,27 +236,91 @@ def bench_size(count: int, args: argparse.Namespace, work: Path) -> list[str]:
         with edited.open("a", encoding="utf-8") as handle:
             handle.write(f"\n- edited outside til, time {edit_counter[0]}\n")
 
-    add_counter = [0]
-
-    def next_add() -> None:
-        add_counter[0] += 1
-
-    commands = [
-        Timed("python -c pass (baseline)", [args.python, "-c", "pass"]),
-        Timed(f"rg -il {word} (baseline)", [args.rg, "-il", word, str(notes_dir)]),
-        Timed("til --help", [*til, "--help"]),
-        Timed(f"til search {word}", [*til, "search", word]),
-        Timed(f"til search {word}, after 1 outside edit", [*til, "search", word], outside_edit),
-        Timed("til log -n 5", [*til, "log", "-n", "5"]),
-        Timed("til tag list", [*til, "tag", "list"]),
-        Timed("til show ID", [*til, "show", meta["show_id"]]),
-        Timed("til add TEXT", [*til, "add", "benchmark note about caching #bench"], next_add),
+    tag = f" [{label}]" if label else ""
+    return [
+        Timed(f"til --help{tag}", [*til, "--help"]),
+        Timed(f"til search {word}{tag}", [*til, "search", word]),
         Timed(
-            "freshness check alone (in-process)",
-            [args.python, "-c", FRESHNESS_SNIPPET, str(config)],
+            f"til search {word}, after 1 outside edit{tag}", [*til, "search", word], outside_edit
+        ),
+        Timed(f"til log -n 5{tag}", [*til, "log", "-n", "5"]),
+        Timed(f"til tag list{tag}", [*til, "tag", "list"]),
+        Timed(f"til show ID{tag}", [*til, "show", meta["show_id"]]),
+        Timed(f"til add TEXT{tag}", [*til, "add", "benchmark note about caching #bench"]),
+        Timed(
+            f"freshness check alone (in-process){tag}",
+            [python, "-c", FRESHNESS_SNIPPET, str(config)],
             reports_ms=True,
         ),
     ]
+
+
+def _copy_kb(source_notes: Path, kb: Path) -> None:
+    shutil.rmtree(kb, ignore_errors=True)
+    shutil.copytree(source_notes, kb / "notes")
+    (kb / "config.yaml").write_text("notes_dir: notes\n", encoding="utf-8")
+
+
+def _builds(
+    label: str, python: str, kb: Path, source_notes: Path, args: argparse.Namespace, work: Path
+) -> dict[str, Samples]:
+    tag = f" [{label}]" if label else ""
+    til = [python, "-m", "tilbase", "--config", str(kb / "config.yaml")]
+    builds: dict[str, Samples] = {
+        f"til reindex{tag}": Samples(),
+        f"til import (first){tag}": Samples(),
+    }
+    for _ in range(args.build_rounds):
+        took, peak, _ = run_child([*til, "reindex"])
+        builds[f"til reindex{tag}"].seconds.append(took)
+        builds[f"til reindex{tag}"].peak_rss.append(peak)
+    for round_no in range(args.build_rounds):
+        empty = work / f"import-{label}-{round_no}"
+        shutil.rmtree(empty, ignore_errors=True)
+        empty.mkdir()
+        (empty / "config.yaml").write_text("notes_dir: notes\n", encoding="utf-8")
+        took, peak, _ = run_child(
+            [
+                python,
+                "-m",
+                "tilbase",
+                "--config",
+                str(empty / "config.yaml"),
+                "import",
+                "--json",
+                str(source_notes),
+            ]
+        )
+        builds[f"til import (first){tag}"].seconds.append(took)
+        builds[f"til import (first){tag}"].peak_rss.append(peak)
+        shutil.rmtree(empty, ignore_errors=True)
+    return builds
+
+
+def bench_size(count: int, args: argparse.Namespace, work: Path) -> list[str]:
+    """Run every measurement on one KB size; returns the Markdown table's lines.
+
+    With ``--before PYTHON`` the same commands of that interpreter's tilbase run
+    on their own copy of the KB, interleaved with this one's in every round.
+    """
+    source_notes, meta = cached_kb(count, args.cache, args.seed)
+    word = meta["word"]
+    variants = [("after" if args.before else "", args.python)]
+    if args.before:
+        variants.append(("before", args.before))
+    commands = [
+        Timed("python -c pass (baseline)", [args.python, "-c", "pass"]),
+        Timed(f"rg -il {word} (baseline)", [args.rg, "-il", word, str(source_notes)]),
+    ]
+    builds: dict[str, Samples] = {}
+    for label, python in variants:
+        kb = work / f"kb{count}-{label or 'x'}"
+        _copy_kb(source_notes, kb)
+        if args.build_rounds and (label != "before" or args.before_builds):
+            builds.update(_builds(label, python, kb, source_notes, args, work))
+        run_child([python, "-m", "tilbase", "--config", str(kb / "config.yaml"), "search", word])
+        edited = sorted((kb / "notes").glob("*.md"))[count // 3]
+        commands += _variant_commands(label, python, kb, meta, edited)
     samples = {c.name: Samples() for c in commands}
     for command in commands:  # one untimed warm-up each (page cache, .pyc files)
         if command.before:
@@ -298,12 +340,13 @@ def bench_size(count: int, args: argparse.Namespace, work: Path) -> list[str]:
     python_s = statistics.median(samples["python -c pass (baseline)"].seconds)
     rg_s = statistics.median(samples[f"rg -il {word} (baseline)"].seconds)
     lines = [
-        f"### {count:,} notes ({args.rounds} interleaved rounds; builds: {args.build_rounds})",
+        f"### {count:,} notes ({args.rounds} interleaved rounds; builds: {args.build_rounds}; "
+        f"load {os.getloadavg()[0]:.1f})",
         "",
         "| command | median ms | min–max ms | × rg | × python -c pass | peak RSS MB |",
         "|---|---:|---:|---:|---:|---:|",
     ]
-    for command in commands:
+    for command in sorted(commands, key=lambda c: c.name.endswith("[before]")):
         s = samples[command.name]
         med = statistics.median(s.seconds)
         ratio_rg = f"{med / rg_s:.2f}"
@@ -313,7 +356,12 @@ def bench_size(count: int, args: argparse.Namespace, work: Path) -> list[str]:
             f"| `{command.name}` | {fmt_ms(med)} | {spread(s.seconds)} | {ratio_rg} | "
             f"{ratio_py} | {peak} |"
         )
-    lines += ["", "| build | notes/s (median) | min–max s | peak RSS MB |", "|---|---:|---:|---:|"]
+    if builds:
+        lines += [
+            "",
+            "| build | notes/s (median) | min–max s | peak RSS MB |",
+            "|---|---:|---:|---:|",
+        ]
     for name, s in builds.items():
         med = statistics.median(s.seconds)
         lines.append(
@@ -330,9 +378,18 @@ def main() -> None:
     parser.add_argument("--sizes", type=int, nargs="+", default=[1000, 10000])
     parser.add_argument("--big", action="store_true", help="also 50,000 notes")
     parser.add_argument("--rounds", type=int, default=7)
-    parser.add_argument("--build-rounds", type=int, default=1)
+    parser.add_argument("--build-rounds", type=int, default=1, help="0: no builds")
     parser.add_argument("--seed", type=int, default=42)
     parser.add_argument("--python", default=sys.executable, help="interpreter that runs til")
+    parser.add_argument(
+        "--before",
+        metavar="PYTHON",
+        help="also time this interpreter's tilbase (e.g. a wrapper setting PYTHONPATH to main's "
+        "src), interleaved with --python's in the same rounds",
+    )
+    parser.add_argument(
+        "--before-builds", action="store_true", help="time the builds of --before too (slow)"
+    )
     parser.add_argument("--rg", default=shutil.which("rg") or "rg")
     parser.add_argument("--cache", type=Path, default=Path(tempfile.gettempdir()) / "tilbase-bench")
     args = parser.parse_args()

@@ -153,17 +153,17 @@ class KnowledgeBase:
         """The notes as the catalog lists them right now (no walk; files read when needed)."""
         return self.catalogs.view()
 
-    def _select(self, note_filter: NoteFilter) -> list[Note]:
+    def _select(self, note_filter: NoteFilter) -> Sequence[Note]:
         """The notes passing ``note_filter``'s metadata filters, newest first, from the catalog.
 
         Bodies are read lazily: a note's file is read when its body is first used.
         """
+        from tilbase.store.view import NoteRows
+
         rows = self.catalogs.fresh().newest(
             None, note_filter.since, note_filter.until, note_filter.tags, note_filter.topic
         )
-        view = self.scan().by_path()
-        notes = (view.get(row.path) for row in rows)
-        return [note for note in notes if note is not None]
+        return NoteRows(rows, self.config.notes_dir, self.catalogs.load)
 
     # -- reading ---------------------------------------------------------------
 

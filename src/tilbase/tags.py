@@ -33,6 +33,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from tilbase.errors import InvalidInput, TilError
+from tilbase.filters import NoteFilter
 from tilbase.hashtags import (
     Hashtag,
     can_write_as_hashtag,
@@ -307,7 +308,8 @@ def plan_rename(kb: KnowledgeBase, old: str, new: str) -> RenamePlan:
             raise InvalidInput(f"'{raw}' is not a usable tag (nothing is left after normalising)")
     if old_tag == new_tag:
         raise InvalidInput(f"'{old}' and '{new}' are the same tag; nothing to rename")
-    notes = kb.notes()
+    # The catalog picks the notes carrying the tag (or one below it); only their files are read.
+    notes = sorted(kb.search_notes(NoteFilter(tags=(old_tag,))), key=lambda n: str(n.path))
     if not any(renamed_tag(tag, old_tag, new_tag) for note in notes for tag in note.tags):
         raise InvalidInput(
             f"no note has the tag '{old_tag}' (or a tag below it); nothing was renamed",

@@ -9,13 +9,16 @@ that need every body (export of everything, an import, a tag rename).
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from functools import cached_property
+from pathlib import Path
+from typing import overload
 
 from tilbase.model import Note
+from tilbase.store.catalog import CatalogRow
 from tilbase.store.walk import FileStat
 
-__all__ = ["LazyNotes", "ScanResult"]
+__all__ = ["LazyNotes", "NoteRows", "ScanResult"]
 
 #: Reads one note: (relative path, the id the KB knows it by) -> the note, or None when gone.
 NoteLoader = Callable[[str, str], Note | None]
@@ -60,6 +63,40 @@ class LazyNotes:
             note = self.get(rel)
             if note is not None:
                 yield rel, note
+
+
+class NoteRows(Sequence[Note]):
+    """Catalog rows as a list of notes, each note's file read when that item is first used.
+
+    A search without a query shows ten of thousands of matches: only those
+    ten files are read. A row whose file has gone is given without a body.
+    """
+
+    def __init__(self, rows: Sequence[CatalogRow], notes_dir: Path, load: NoteLoader) -> None:
+        self._rows = rows
+        self._notes_dir = notes_dir
+        self._load = load
+        self._read: dict[int, Note] = {}
+
+    def __len__(self) -> int:
+        return len(self._rows)
+
+    @overload
+    def __getitem__(self, index: int) -> Note: ...
+
+    @overload
+    def __getitem__(self, index: slice) -> list[Note]: ...
+
+    def __getitem__(self, index: int | slice) -> Note | list[Note]:
+        if isinstance(index, slice):
+            return [self._note(i) for i in range(*index.indices(len(self._rows)))]
+        return self._note(range(len(self._rows))[index])
+
+    def _note(self, i: int) -> Note:
+        if i not in self._read:
+            row = self._rows[i]
+            self._read[i] = self._load(row.path, row.id) or row.to_note(self._notes_dir)
+        return self._read[i]
 
 
 class ScanResult:
