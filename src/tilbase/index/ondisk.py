@@ -135,7 +135,7 @@ class NoteIndex(IndexReader):
         except IndexBroken:
             return None
         if generation is not None and manifest.generation == generation:
-            return len(manifest.files)
+            return manifest.count
         current = stats()
         return len(current) if diff_manifest(manifest.files, current).empty else None
 
@@ -164,9 +164,9 @@ class NoteIndex(IndexReader):
         if opened is None:
             raise IndexBroken(f"it cannot be opened ({problem})")
         ix, count = opened
-        if count != len(manifest.files):
+        if count != manifest.count:
             ix.close()
-            listed = len(manifest.files)
+            listed = manifest.count
             raise IndexBroken(f"it holds {count} notes but its manifest lists {listed}")
         self._close()
         self._ix, self._opened = ix, identity
