@@ -193,6 +193,7 @@ class CatalogKeeper:
                     gone.append(rel)
                     continue
                 self.parsed += 1
+                self._just_parsed[rel] = note  # the index takes it from here, not the disk
                 items.append((CatalogEntry.from_note(note, rel, warnings), sig))
                 kept.append(path)
             if gone:
