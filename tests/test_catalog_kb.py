@@ -174,3 +174,36 @@ def test_ten_concurrent_adds_and_a_search_lose_nothing(run: Run, kb_dir: Path) -
     titles = sorted(hit["title"] for hit in json.loads(found.stdout))
     assert titles == sorted(f"parallel note {n} about quokkas" for n in range(10))
     assert len(_log_titles(run)) == 11
+
+
+def test_importing_again_reads_only_the_notes_of_that_source(
+    kb_dir: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from tilbase.importer import ImportOptions, collect_sources
+
+    source = tmp_path / "log.md"
+    source.write_text(
+        "# 01.02.2023 Git: What is a reflog?\n\nIt records where HEAD was.\n\n"
+        "# 02.02.2023 Shell: Brace expansion\n\necho {a,b}\n",
+        encoding="utf-8",
+    )
+    config = load_config(kb_dir / "config.yaml")
+    kb = KnowledgeBase(config)
+    kb.import_(collect_sources([source]), ImportOptions())
+    for n in range(20):
+        kb.add(f"unrelated note {n}")
+    kb.catalogs.close()
+    imported = {n.path.name for n in KnowledgeBase(config).search_notes(NoteFilter()) if n.source}
+    assert len(imported) == 2
+    read: list[str] = []
+    original = NoteStore._parse
+
+    def counting(self: NoteStore, data: bytes, rel: str, path: Path) -> object:
+        read.append(rel)
+        return original(self, data, rel, path)
+
+    monkeypatch.setattr(NoteStore, "_parse", counting)
+    again = KnowledgeBase(config)
+    report = again.import_(collect_sources([source]), ImportOptions())
+    assert [item.action for item in report.notes] == ["unchanged", "unchanged"]
+    assert set(read) == imported

@@ -15,12 +15,16 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from tilbase.errors import NoteNotFound, NoteUnreadable
 from tilbase.model import Note
 from tilbase.store.catalog import Catalog, CatalogCorrupt, CatalogEntry, file_sig
 from tilbase.store.notes import NoteStore
-from tilbase.store.view import ScanResult
+from tilbase.store.view import IdLookup, ScanResult, SourceGroups
+
+if TYPE_CHECKING:
+    from tilbase.importplan import KnownNotes
 
 __all__ = ["CatalogKeeper"]
 
@@ -160,6 +164,28 @@ class CatalogKeeper:
             return None
         self._warn(warnings)
         return note if note.id == note_id else note.with_changes(id=note_id)
+
+    def known_notes(self, view: ScanResult) -> KnownNotes:
+        """The notes an import matches entries against, read only when looked up."""
+        from tilbase.importplan import KnownNotes
+
+        catalog = self.fresh()
+        groups: dict[tuple[str | None, str], list[str]] = {}
+        for rel, _note_id, source in catalog.sources():
+            path, _line, key, _digest, root = source
+            if key is not None:
+                groups.setdefault((root, path), []).append(rel)
+        notes = view.by_path()
+
+        def find(folded: str) -> str | None:
+            row = catalog.by_id(folded)
+            return None if row is None else row.path
+
+        return KnownNotes(
+            by_source=SourceGroups(groups, notes),
+            by_id=IdLookup(find, notes),
+            taken=[note_id.casefold() for note_id in catalog.ids()],
+        )
 
     # -- what til writes ---------------------------------------------------------
 

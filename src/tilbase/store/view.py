@@ -9,7 +9,7 @@ that need every body (export of everything, an import, a tag rename).
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from functools import cached_property
 from pathlib import Path
 from typing import overload
@@ -18,7 +18,7 @@ from tilbase.model import Note
 from tilbase.store.catalog import CatalogRow
 from tilbase.store.walk import FileStat
 
-__all__ = ["LazyNotes", "NoteRows", "ScanResult"]
+__all__ = ["IdLookup", "LazyNotes", "NoteRows", "ScanResult", "SourceGroups"]
 
 #: Reads one note: (relative path, the id the KB knows it by) -> the note, or None when gone.
 NoteLoader = Callable[[str, str], Note | None]
@@ -147,3 +147,45 @@ class ScanResult:
     def notes(self) -> list[Note]:
         """Every note, in path order (reads every file not read yet)."""
         return [note for _rel, note in self._notes.items()]
+
+
+class SourceGroups(Mapping[tuple[str | None, str], list[Note]]):
+    """Imported notes grouped by their source (root, path), each group read when first asked.
+
+    ``groups`` maps a source to the relative paths of its notes (from the catalog).
+    """
+
+    def __init__(self, groups: dict[tuple[str | None, str], list[str]], notes: LazyNotes) -> None:
+        self._groups = groups
+        self._notes = notes
+
+    def __getitem__(self, key: tuple[str | None, str]) -> list[Note]:
+        found = [self._notes.get(rel) for rel in self._groups[key]]
+        return [note for note in found if note is not None and note.source is not None]
+
+    def __iter__(self) -> Iterator[tuple[str | None, str]]:
+        return iter(self._groups)
+
+    def __len__(self) -> int:
+        return len(self._groups)
+
+
+class IdLookup(Mapping[str, Note]):
+    """Notes by case-folded id, each read when first asked (``find`` gives an id's path)."""
+
+    def __init__(self, find: Callable[[str], str | None], notes: LazyNotes) -> None:
+        self._find = find
+        self._notes = notes
+
+    def __getitem__(self, folded: str) -> Note:
+        rel = self._find(folded)
+        note = None if rel is None else self._notes.get(rel)
+        if note is None:
+            raise KeyError(folded)
+        return note
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(())
+
+    def __len__(self) -> int:
+        return 0
