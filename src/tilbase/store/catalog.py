@@ -54,7 +54,7 @@ __all__ = [
 ]
 
 #: Bump whenever the tables change; a catalog of another version is rebuilt.
-SCHEMA_VERSION = 2  # 2: an epoch, so generations of two catalogs never compare equal
+SCHEMA_VERSION = 3  # 2: an epoch (generations of two catalogs never equal); 3: partial indexes
 NOTE_SUFFIXES = (".md",)
 BUSY_TIMEOUT_S = 10.0
 _AMBIGUOUS_SHOWN = 5
@@ -85,6 +85,9 @@ CREATE TABLE notes (
 CREATE INDEX notes_newest ON notes (date DESC, created DESC, id);
 CREATE INDEX notes_topic ON notes (topic_folded);
 CREATE INDEX notes_declared ON notes (declared_folded);
+-- Partial indexes: the few files with read warnings or a taken id, found without a scan.
+CREATE INDEX notes_warned ON notes (path) WHERE warnings IS NOT NULL;
+CREATE INDEX notes_renamed ON notes (path) WHERE id_folded != declared_folded;
 CREATE TABLE note_tags (
     tag TEXT NOT NULL,
     note INTEGER NOT NULL,
