@@ -207,3 +207,12 @@ def test_importing_again_reads_only_the_notes_of_that_source(
     report = again.import_(collect_sources([source]), ImportOptions())
     assert [item.action for item in report.notes] == ["unchanged", "unchanged"]
     assert set(read) == imported
+
+
+def test_notes_changed_after_a_write_outside_the_store_walks_once(kb_dir: Path) -> None:
+    kb = KnowledgeBase(load_config(kb_dir / "config.yaml"))
+    kb.add("first note about otters")
+    assert kb.search(NoteFilter(query="otters")).total == 1
+    (kb_dir / "notes" / "moved-in.md").write_text("# Moved in\n\nmore otters\n")
+    kb.notes_changed()  # e.g. after a restore or a merge that moved files itself
+    assert kb.search(NoteFilter(query="otters")).total == 2

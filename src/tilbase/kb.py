@@ -348,17 +348,25 @@ class KnowledgeBase:
                 path.unlink(missing_ok=True)
 
     def notes_changed(self) -> None:
-        """Forget cached notes after a write, and bring the search index up to date.
+        """Record what was written in the catalog and the search index.
 
-        The notes are already saved: if the index is busy (another ``til``
-        writing it for longer than the lock timeout) a warning is added and
-        the next command that reads the index catches up.
+        The files ``NoteStore`` wrote or trashed since the last call
+        (``store.touched``) are re-read, one catalog row and one index document
+        each; when there are none (files changed some other way) one walk of
+        the notes folder finds what changed. The notes are already saved: if
+        the index is busy (another ``til`` writing it for longer than the lock
+        timeout) a warning is added and the next command that reads the index
+        catches up.
         """
         self._scan = None
         self.warnings.extend(self.store.notices)
         self.store.notices.clear()
         touched, self.store.touched = list(self.store.touched), {}
-        self.catalogs.record(touched)
+        if touched:
+            self.catalogs.record(touched)
+        else:  # written some other way (git, a move): find out with one walk
+            self.catalogs.invalidate()
+            self.catalogs.fresh()
         self.keeper.after_write(self._catalog_now)
 
     # -- searching -------------------------------------------------------------
