@@ -16,7 +16,6 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, cast
 
-from tilbase.dates import DateOrder
 from tilbase.errors import ConfigError
 
 __all__ = [
@@ -36,6 +35,8 @@ DEFAULT_CONFIG_TEXT = "# tilbase knowledge base\nnotes_dir: notes\n"
 
 if TYPE_CHECKING:
     import yaml
+
+    from tilbase.dates import DateOrder  # a type only: tilbase.dates compiles many patterns
 
 
 def _loader() -> type[yaml.SafeLoader]:
@@ -214,7 +215,7 @@ def config_from_settings(
         state_dir=state_dir,
         index_dir=index_dir,
         editor=settings.get("editor"),
-        date_order=cast(DateOrder, settings.get("date_order", "dmy")),
+        date_order=cast("DateOrder", settings.get("date_order", "dmy")),
         sync=settings.get("sync", "manual"),
         sync_name=settings.get("sync_name"),
         sync_email=settings.get("sync_email"),

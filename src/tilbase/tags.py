@@ -42,8 +42,6 @@ from tilbase.hashtags import (
     replace_hashtags,
 )
 from tilbase.model import Note, normalize_tag, normalize_tags
-from tilbase.notefile import load_frontmatter, set_frontmatter_key, split_frontmatter
-from tilbase.notemeta import frontmatter_tags, note_tags
 
 if TYPE_CHECKING:
     from tilbase.kb import KnowledgeBase
@@ -146,10 +144,14 @@ class _FileTags:
     @property
     def frontmatter_tags(self) -> tuple[str, ...]:
         """The tags of the frontmatter alone."""
+        from tilbase.notemeta import frontmatter_tags
+
         return frontmatter_tags(self.metadata)
 
     def all_tags(self) -> tuple[str, ...]:
         """Frontmatter tags and inline hashtags, exactly as ``read_note`` finds them."""
+        from tilbase.notemeta import note_tags
+
         return note_tags(self.metadata, self.text[self.body_offset :])
 
 
@@ -167,6 +169,8 @@ def _usable_tags(raw: Iterable[str]) -> tuple[str, ...]:
 
 def _read_tags(kb: KnowledgeBase, note: Note) -> _FileTags:
     """Read a note's file now (refusing one that may not be written back) and find its tags."""
+    from tilbase.notefile import load_frontmatter, split_frontmatter
+
     text = kb.store.read_editable(note)
     split = split_frontmatter(text)
     if split.frontmatter is None:
@@ -189,6 +193,7 @@ def _rel(kb: KnowledgeBase, note: Note) -> str:
 
 def add_tags(kb: KnowledgeBase, note_id: str, tags: Iterable[str]) -> TagEdit:
     """Add tags to a note's frontmatter; tags it already has (anywhere) are left as they are."""
+
     wanted = _usable_tags(tags)
     note = kb.get(note_id)
     with kb.store.write_lock():
@@ -215,6 +220,7 @@ def remove_tags(kb: KnowledgeBase, note_id: str, tags: Iterable[str]) -> TagEdit
     ``#hashtag`` in the body, since removing it from the frontmatter would
     not remove it from the note.
     """
+
     wanted = _usable_tags(tags)
     note = kb.get(note_id)
     with kb.store.write_lock():
@@ -326,6 +332,8 @@ def plan_rename(kb: KnowledgeBase, old: str, new: str) -> RenamePlan:
 
 
 def _plan_note(kb: KnowledgeBase, note: Note, old: str, new: str) -> NoteRename | None:
+    from tilbase.notefile import set_frontmatter_key, split_frontmatter
+
     current = _read_tags(kb, note)
     after = _rename_all(current.frontmatter_tags, old, new)
     text = current.text
