@@ -61,11 +61,26 @@ def zipf_words(rng: random.Random, vocab: list[str], count: int) -> list[str]:
     return [vocab[min(int(n ** rng.random()) - 1, n - 1)] for _ in range(count)]
 
 
-def make_note(rng: random.Random, vocab: list[str], taken: set[str]) -> Note:
+def make_note(
+    rng: random.Random,
+    vocab: list[str],
+    taken: set[str],
+    *,
+    words: tuple[int, int] | None = None,
+    tags: list[str] = TAGS,
+) -> Note:
+    """One note. ``words`` (min, max) sets the body length; by default 3-12 short bullets."""
     title = " ".join(zipf_words(rng, vocab, rng.randint(4, 9))).capitalize()
     bullets = []
-    for _ in range(rng.randint(3, 12)):
-        bullets.append("- " + " ".join(zipf_words(rng, vocab, rng.randint(5, 22))))
+    if words is None:
+        for _ in range(rng.randint(3, 12)):
+            bullets.append("- " + " ".join(zipf_words(rng, vocab, rng.randint(5, 22))))
+    else:
+        left = rng.randint(*words)
+        while left > 0:
+            size = min(left, rng.randint(8, 30))
+            bullets.append("- " + " ".join(zipf_words(rng, vocab, size)))
+            left -= size
     if rng.random() < 0.2:
         bullets.append("```python\nprint('" + " ".join(zipf_words(rng, vocab, 6)) + "')\n```")
     date = None
@@ -78,7 +93,7 @@ def make_note(rng: random.Random, vocab: list[str], taken: set[str]) -> Note:
         title=title,
         date=date,
         topic=rng.choice(TOPICS),
-        tags=tuple(rng.sample(TAGS, rng.randint(0, 3))),
+        tags=tuple(rng.sample(tags, rng.randint(0, 3))),
         body="\n".join(bullets) + "\n",
     )
 

@@ -160,7 +160,8 @@ def _kb_tree(kb_dir: Path) -> dict[str, bytes]:
     return {
         p.relative_to(kb_dir).as_posix(): p.read_bytes()
         for p in sorted(kb_dir.rglob("*"))
-        if p.is_file()
+        # The catalog is derived; a read may store its walk snapshot in it.
+        if p.is_file() and not p.name.startswith("catalog.sqlite")
     }
 
 

@@ -18,7 +18,6 @@ import pytest
 
 from tilbase.config import Config, load_config
 from tilbase.errors import (
-    AmbiguousId,
     InvalidInput,
     KBBusy,
     NoteExists,
@@ -27,7 +26,8 @@ from tilbase.errors import (
     WriteFailed,
 )
 from tilbase.model import Note
-from tilbase.store import NoteStore, atomic_write
+from tilbase.store import NoteStore, ScanResult, atomic_write
+from tilbase.store.freshness import CatalogKeeper
 
 
 @pytest.fixture
@@ -38,6 +38,18 @@ def config(kb_dir: Path) -> Config:
 @pytest.fixture
 def store(config: Config) -> NoteStore:
     return NoteStore(config)
+
+
+def scan_of(store: NoteStore) -> ScanResult:
+    """What a command sees: one freshness walk of the catalog, with its warnings."""
+    warnings: list[str] = []
+    keeper = CatalogKeeper(store, warnings)
+    keeper.refresh()
+    view = keeper.view()
+    view.files  # noqa: B018 - read the rows before the connection closes
+    view.warnings = warnings
+    keeper.close()
+    return view
 
 
 def _note(title: str, day: int | None = 1, **kw: object) -> Note:
@@ -109,7 +121,7 @@ def test_scan_reads_every_md_file_and_skips_hidden_ones(store: NoteStore, config
     (config.notes_dir / ".obsidian" / "x.md").write_text("hidden\n")
     (config.notes_dir / ".#lock.md").write_text("editor lock\n")
     (config.notes_dir / "image.png").write_bytes(b"\x89PNG")
-    scan = store.scan()
+    scan = scan_of(store)
     assert list(scan.stats) == ["2023-02-01-one.md", "sub/2023-01-05.md"]
     daily = scan.by_path()["sub/2023-01-05.md"]
     assert (daily.id, daily.date, daily.title) == ("2023-01-05", dt.date(2023, 1, 5), "daily")
@@ -117,101 +129,39 @@ def test_scan_reads_every_md_file_and_skips_hidden_ones(store: NoteStore, config
 
 def test_scan_uses_the_catalog_and_sees_outside_edits(store: NoteStore, config: Config) -> None:
     saved = store.add(_note("Cached"))
-    assert store.scan().notes[0].title == "Cached"
-    assert (config.state_dir / "catalog.json").exists()
+    assert scan_of(store).notes[0].title == "Cached"
+    assert (config.state_dir / "catalog.sqlite").exists()
     assert saved.path is not None
     text = saved.path.read_text().replace("title: Cached", "title: Edited outside")
     saved.path.write_text(text)
     os.utime(saved.path, ns=(1, 1))
-    assert store.scan().notes[0].title == "Edited outside"
+    assert scan_of(store).notes[0].title == "Edited outside"
 
 
-def test_a_corrupt_catalog_is_ignored(store: NoteStore, config: Config) -> None:
+def test_a_corrupt_catalog_is_rebuilt(store: NoteStore, config: Config) -> None:
     store.add(_note("Survives"))
     config.state_dir.mkdir(exist_ok=True)
-    (config.state_dir / "catalog.json").write_text("{not json")
-    assert [n.title for n in store.scan().notes] == ["Survives"]
+    (config.state_dir / "catalog.sqlite").write_text("{not a database")
+    assert [n.title for n in scan_of(store).notes] == ["Survives"]
 
 
-def test_duplicate_ids_are_made_unique_with_a_warning(store: NoteStore, config: Config) -> None:
-    for name in ("a.md", "b.md"):
-        (config.notes_dir / name).write_text("---\nid: same\n---\nbody\n")
-    scan = store.scan()
-    assert [n.id for n in scan.notes] == ["same", "same-2"]
-    assert scan.warnings == [
-        "b.md:1: id 'same' is also used by a.md; using 'same-2' for this file until one of them is changed"
-    ]
-
-
-def test_resolve_exact_prefix_ambiguous_unknown(store: NoteStore) -> None:
-    notes = [Note(id=i, title=i) for i in ("2023-01-01-git", "2023-01-01-github", "abc")]
-    assert store.resolve(notes, "abc").id == "abc"
-    assert store.resolve(notes, "AB").id == "abc"
-    assert store.resolve(notes, "2023-01-01-git").id == "2023-01-01-git"
-    with pytest.raises(AmbiguousId, match="'2023' matches 2 notes"):
-        store.resolve(notes, "2023")
-    with pytest.raises(NoteNotFound, match="no note has id 'zzz'"):
-        store.resolve(notes, "zzz")
-
-
-def test_trash_moves_the_file_and_never_overwrites_trash(store: NoteStore, config: Config) -> None:
-    first = store.add(_note("Gone"))
-    trashed = store.trash(first)
-    assert trashed == config.trash_dir / "2023-02-01-gone.md"
-    assert first.path is not None
-    assert not first.path.exists()
-    second = store.add(_note("Gone"))
-    trashed_again = store.trash(second)
-    assert trashed_again != trashed
-    assert trashed.exists()
-    assert trashed_again.exists()
-
-
-def test_set_tags_changes_only_the_tags_line(store: NoteStore, config: Config) -> None:
-    path = config.notes_dir / "hand.md"
-    original = "---\ntitle: Hand\nlayout: post\ntags:\n- a\n# a comment\n---\nBody #inline\n"
-    path.write_text(original)
-    note = store.scan().notes[0]
-    updated = store.set_tags(note, ["a", "b"])
-    # The comment line after the list is not part of the value: it stays.
-    assert path.read_text() == original.replace("tags:\n- a\n", "tags: [a, b]\n")
-    assert updated.tags == ("a", "b", "inline")
-
-
-def test_rewrite_keeps_unknown_frontmatter_keys(store: NoteStore, config: Config) -> None:
-    path = config.notes_dir / "post.md"
-    path.write_text("---\nid: post\ntitle: Post\nlayout: post\n---\nold\n")
-    note = store.scan().notes[0]
-    store.rewrite(note.with_changes(body="new\n"))
-    assert path.read_text() == "---\nid: post\ntitle: Post\ntags: []\nlayout: post\n---\nnew\n"
-
-
-def test_binary_and_legacy_files_are_read_with_warnings(store: NoteStore, config: Config) -> None:
-    (config.notes_dir / "bin.md").write_bytes(b"\x00\x01\x02")
-    (config.notes_dir / "old.md").write_bytes("café".encode("cp1252"))
-    scan = store.scan()
-    assert [n.body for n in scan.notes] == ["", "café"]
-    assert any(w.startswith("bin.md:1: binary") for w in scan.warnings)
-    assert any(w.startswith("old.md:1: not valid UTF-8") for w in scan.warnings)
-
-
-def test_a_scan_reuses_the_unchanged_notes_of_the_previous_one(
-    store: NoteStore, config: Config
-) -> None:
-    kept = store.add(_note("Kept"))
+def test_a_refresh_parses_only_the_files_that_changed(store: NoteStore, config: Config) -> None:
+    store.add(_note("Kept"))
     edited = store.add(_note("Edited", day=2))
-    first = store.scan()
+    first = CatalogKeeper(store, [])
+    first.refresh()
+    assert first.parsed == 2
     assert edited.path is not None
     edited.path.write_text(edited.path.read_text().replace("title: Edited", "title: Changed"))
     os.utime(edited.path, ns=(1, 1))
     (config.notes_dir / "new.md").write_text("brand new\n")
-    second = store.scan(previous=first)
-    by_path = second.by_path()
-    assert by_path[f"{kept.id}.md"] is first.by_path()[f"{kept.id}.md"]
-    assert by_path[f"{edited.id}.md"].title == "Changed"
-    assert by_path["new.md"].title == "brand new"
-    # The catalog on disk follows, so a new process sees the same notes without reparsing.
-    assert [n.title for n in store.scan().notes] == [n.title for n in second.notes]
+    second = CatalogKeeper(store, [])
+    second.refresh()
+    assert second.parsed == 2  # the edited file and the new one, not the kept one
+    titles = {row.title for row in second.catalog.newest()}
+    assert titles == {"Kept", "Changed", "brand new"}
+    first.close()
+    second.close()
 
 
 def test_a_batch_syncs_each_folder_once_at_the_end(
@@ -227,7 +177,7 @@ def test_a_batch_syncs_each_folder_once_at_the_end(
         for day in (1, 2, 3):
             store.add(_note(f"Batch {day}", day=day))
         assert synced == []
-        assert len(store.scan().notes) == 3  # the notes are there before the batch ends
+        assert len(scan_of(store).notes) == 3  # the notes are there before the batch ends
     assert synced.count(config.notes_dir) == 1
     store.add(_note("Alone", day=4))
     assert synced.count(config.notes_dir) == 2
@@ -241,7 +191,7 @@ def test_rewrite_of_a_file_with_a_bom_dropped_its_custom_keys(
 ) -> None:
     path = config.notes_dir / "post.md"
     path.write_bytes("\ufeff---\nid: post\ntitle: Post\nlayout: post\n---\nold\n".encode())
-    note = store.scan().notes[0]
+    note = scan_of(store).notes[0]
     store.rewrite(note.with_changes(body="new\n"))
     assert path.read_bytes() == (
         "\ufeff---\nid: post\ntitle: Post\ntags: []\nlayout: post\n---\nnew\n".encode()
@@ -254,7 +204,7 @@ def test_rewrite_silently_dropping_keys_of_broken_frontmatter_is_refused(
     path = config.notes_dir / "post.md"
     original = b"---\nid: post\nlayout: [unclosed\n---\nold\n"
     path.write_bytes(original)
-    note = store.scan().notes[0]
+    note = scan_of(store).notes[0]
     with pytest.raises(InvalidInput, match=r"^post\.md: cannot update the note, its frontmatter"):
         store.rewrite(note.with_changes(body="new\n"))
     assert path.read_bytes() == original
@@ -264,7 +214,7 @@ def test_set_tags_rewriting_a_cp1252_file_is_refused(store: NoteStore, config: C
     path = config.notes_dir / "old.md"
     original = "---\ntags: [a]\n---\ncafé \x81\n".encode("cp1252", errors="ignore") + b"\x81"
     path.write_bytes(original)
-    note = store.scan().notes[0]
+    note = scan_of(store).notes[0]
     with pytest.raises(InvalidInput, match=r"^old\.md: is not valid UTF-8 .*nothing was changed$"):
         store.set_tags(note, ["a", "b"])
     with pytest.raises(InvalidInput, match="is not valid UTF-8"):
@@ -275,7 +225,7 @@ def test_set_tags_rewriting_a_cp1252_file_is_refused(store: NoteStore, config: C
 def test_set_tags_dropped_the_bom(store: NoteStore, config: Config) -> None:
     path = config.notes_dir / "bom.md"
     path.write_bytes("\ufeff---\nid: bom\ntags: [a]\n---\nbody\n".encode())
-    note = store.scan().notes[0]
+    note = scan_of(store).notes[0]
     updated = store.set_tags(note, ["a", "b"])
     assert path.read_bytes() == "\ufeff---\nid: bom\ntags: [a, b]\n---\nbody\n".encode()
     assert updated.tags == ("a", "b")
@@ -289,7 +239,7 @@ def test_one_unreadable_note_file_broke_every_command(store: NoteStore, config: 
     (config.notes_dir / "mem.md").symlink_to("/proc/self/mem")  # stat works, read gives EIO
     (config.notes_dir / "loop.md").symlink_to(config.notes_dir / "loop.md")  # ELOOP
     (config.notes_dir / "dangling.md").symlink_to(config.notes_dir / "nowhere.md")
-    scan = store.scan()
+    scan = scan_of(store)
     assert [n.title for n in scan.notes] == ["Fine"]
     assert scan.warnings == [
         "loop.md:1: cannot read (Too many levels of symbolic links)",
@@ -315,7 +265,7 @@ def test_a_note_file_without_read_permission_is_skipped_with_a_warning(
         return real_read_bytes(path)
 
     monkeypatch.setattr(Path, "read_bytes", read_bytes)
-    scan = store.scan()
+    scan = scan_of(store)
     assert [n.title for n in scan.notes] == ["Fine"]
     assert scan.warnings == ["secret.md:1: cannot read (Permission denied)"]
 
@@ -333,13 +283,13 @@ def test_io_errors_were_reported_as_note_not_found(store: NoteStore, config: Con
 
 def test_a_missing_notes_folder_was_a_silently_empty_kb(store: NoteStore, config: Config) -> None:
     config.notes_dir.rmdir()
-    scan = store.scan()
+    scan = scan_of(store)
     assert scan.notes == []
     assert scan.warnings == [
         "notes: the notes folder does not exist, so there are no notes (`til add` creates it)"
     ]
     store.add(_note("First"))  # adding creates it
-    assert store.scan().warnings == []
+    assert scan_of(store).warnings == []
 
 
 def _fail_with(error: int) -> Callable[..., None]:
@@ -479,7 +429,7 @@ def test_an_unlistable_subfolder_is_skipped_with_a_warning(
         return real_scandir(folder)
 
     monkeypatch.setattr(os, "scandir", scandir)
-    scan = store.scan()
+    scan = scan_of(store)
     assert [n.title for n in scan.notes] == ["Fine"]
     assert scan.warnings == ["private/: cannot list this folder (Permission denied); skipped"]
 

@@ -10,14 +10,12 @@ from __future__ import annotations
 
 import difflib
 import os
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, cast
+from typing import TYPE_CHECKING, Any, cast
 
-import yaml
-
-from tilbase.dates import DateOrder
 from tilbase.errors import ConfigError
 
 __all__ = [
@@ -35,7 +33,52 @@ CONFIG_NAME = "config.yaml"
 STATE_DIR_NAME = ".tilbase"
 DEFAULT_CONFIG_TEXT = "# tilbase knowledge base\nnotes_dir: notes\n"
 
-_Loader: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+if TYPE_CHECKING:
+    import yaml
+
+    from tilbase.dates import DateOrder  # a type only: tilbase.dates compiles many patterns
+
+
+def _loader() -> type[yaml.SafeLoader]:
+    import yaml
+
+    loader: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+    return loader
+
+
+#: A line of the simplest config (``notes_dir: notes``): a key and a plain word-like value
+#: that YAML reads as that same string. Anything else goes through PyYAML.
+_SIMPLE_LINE = re.compile(r"([a-z_]+):[ \t]+([A-Za-z_./~][\w./~ -]*?)[ \t]*")
+_YAML_WORDS = frozenset(
+    ["y", "n", "yes", "no", "true", "false", "on", "off", "null", "~", ".inf", ".nan"]
+)  # read as booleans or null, not as strings
+
+
+def _simple_settings(text: str) -> tuple[dict[str, Any], dict[str, int]] | None:
+    """The settings of a config of plain ``key: word`` lines, without importing PyYAML.
+
+    None when any line is more than that (quotes, lists, comments after a
+    value, a value YAML would not read as a string, an unknown or repeated
+    key): PyYAML then reads it, and gives the precise errors.
+    """
+    settings: dict[str, Any] = {}
+    lines: dict[str, int] = {}
+    for number, raw in enumerate(text.splitlines(), start=1):
+        line = raw.rstrip()
+        if not line or line.lstrip().startswith("#"):
+            continue
+        match = _SIMPLE_LINE.fullmatch(line)
+        if match is None:
+            return None
+        key, value = match.groups()
+        spec = _KEYS.get(key)
+        if spec is None or key in settings or spec.kind is not str:
+            return None
+        if value.casefold() in _YAML_WORDS or (spec.choices and value not in spec.choices):
+            return None
+        settings[key] = value
+        lines[key] = number
+    return settings, lines
 
 
 @dataclass(frozen=True)
@@ -89,6 +132,12 @@ def parse_config(text: str, source: str = CONFIG_NAME) -> dict[str, Any]:
 
 def _parse(text: str, source: str) -> tuple[dict[str, Any], dict[str, int]]:
     """``parse_config``, also giving the line of each key."""
+    simple = _simple_settings(text)
+    if simple is not None:
+        return simple
+    import yaml
+
+    _Loader = _loader()
     try:
         node = yaml.compose(text, Loader=_Loader)
     except yaml.YAMLError as exc:
@@ -166,7 +215,7 @@ def config_from_settings(
         state_dir=state_dir,
         index_dir=index_dir,
         editor=settings.get("editor"),
-        date_order=cast(DateOrder, settings.get("date_order", "dmy")),
+        date_order=cast("DateOrder", settings.get("date_order", "dmy")),
         sync=settings.get("sync", "manual"),
         sync_name=settings.get("sync_name"),
         sync_email=settings.get("sync_email"),
@@ -211,7 +260,16 @@ def _index_dir_problem(config: Config) -> str | None:
 
 def _has_notes_dir(path: Path) -> bool:
     try:
-        data = yaml.load(path.read_text(encoding="utf-8-sig"), Loader=_Loader)
+        text = path.read_text(encoding="utf-8-sig")
+    except (OSError, UnicodeDecodeError):
+        return False
+    simple = _simple_settings(text)
+    if simple is not None:
+        return "notes_dir" in simple[0]
+    import yaml
+
+    try:
+        data = yaml.load(text, Loader=_loader())
     except (OSError, UnicodeDecodeError, yaml.YAMLError):
         return False
     return isinstance(data, dict) and "notes_dir" in data

@@ -224,7 +224,10 @@ class _Importer:
         self.options = options
         self.order = kb.config.date_order
         self.report = ImportReport(dry_run=options.dry_run)
-        self.planner = ImportPlanner(kb.notes(), rel_of=self._kb_rel, order=self.order)
+        # The catalog says which notes came from which source file; only the notes of the
+        # files being imported (and of ids entries carry) are read.
+        known = kb.catalogs.known_notes(kb.scan())
+        self.planner = ImportPlanner(rel_of=self._kb_rel, order=self.order, known=known)
         if not options.restore_removed:
             self.planner.remember_removed(kb.store.removed_imports())
         self.wrote = False

@@ -20,7 +20,7 @@ the KB. The importer (``tilbase.importer``) then carries the plan out.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from typing import Literal
 
@@ -59,6 +59,20 @@ def _default_rel(note: Note) -> str:
     return f"{note.id}.md" if note.path is None else note.path.name
 
 
+@dataclass(frozen=True)
+class KnownNotes:
+    """The KB's notes as an import needs them, each read only when looked up.
+
+    ``by_source``: imported notes by their source (root, path), with a source key;
+    ``by_id``: notes by case-folded id; ``taken``: every case-folded id. A lookup
+    must give the same ``Note`` object each time (matches are tracked by identity).
+    """
+
+    by_source: Mapping[tuple[str | None, str], list[Note]]
+    by_id: Mapping[str, Note]
+    taken: Iterable[str]
+
+
 class ImportPlanner:
     """Plans the import of one file after another against the KB's notes (no I/O).
 
@@ -70,25 +84,37 @@ class ImportPlanner:
 
     def __init__(
         self,
-        existing: Iterable[Note],
+        existing: Iterable[Note] = (),
         *,
         rel_of: Callable[[Note], str] = _default_rel,
         order: DateOrder = "dmy",
+        known: KnownNotes | None = None,
     ) -> None:
-        existing = list(existing)
+        """Plan against ``existing`` notes, or against ``known`` (notes looked up when needed).
+
+        With ``known`` (a large KB: the catalog answers), only the notes of the
+        source files being imported and of ids entries carry are ever read.
+        """
         self.rel_of = rel_of
         self.order: DateOrder = order
-        self.by_source: dict[tuple[str | None, str], list[Note]] = defaultdict(list)
-        for note in existing:
-            source = note.source
-            if source is not None and source.key is not None:
-                self.by_source[(source.root, source.path)].append(note)
-        self.taken: set[str] = {note.id.casefold() for note in existing}
-        self.by_id: dict[str, Note] = {note.id.casefold(): note for note in existing}
         self.claimed: set[int] = set()
         self.removed_by_source: dict[tuple[str | None, str], list[Note]] = defaultdict(list)
         self.removed: set[int] = set()
         self._removed_keys: set[tuple[str | None, str, str]] = set()
+        if known is not None:
+            self.by_source: Mapping[tuple[str | None, str], list[Note]] = known.by_source
+            self.by_id: Mapping[str, Note] = known.by_id
+            self.taken: set[str] = set(known.taken)
+            return
+        existing = list(existing)
+        by_source: dict[tuple[str | None, str], list[Note]] = defaultdict(list)
+        for note in existing:
+            source = note.source
+            if source is not None and source.key is not None:
+                by_source[(source.root, source.path)].append(note)
+        self.by_source = by_source
+        self.taken = {note.id.casefold() for note in existing}
+        self.by_id = {note.id.casefold(): note for note in existing}
 
     def remember_removed(self, removed: Iterable[Note]) -> None:
         """Notes removed from the KB (read from the trash): their entries are not created again.

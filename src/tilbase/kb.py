@@ -21,10 +21,10 @@ from typing import TYPE_CHECKING
 from tilbase.config import Config, find_config, load_config
 from tilbase.errors import EditorError, InvalidInput, TilError
 from tilbase.filters import NoteFilter
-from tilbase.hashtags import hashtag_tags
-from tilbase.model import Note, usable_tags
+from tilbase.model import Note, make_id, usable_tags
 from tilbase.ordering import SortOrder, filter_by_date, sort_newest_first
 from tilbase.store import NoteStore, ScanResult
+from tilbase.store.freshness import CatalogKeeper
 from tilbase.text import decode_bytes, derive_title
 
 if TYPE_CHECKING:
@@ -109,7 +109,8 @@ class KnowledgeBase:
         self._index = index
         self._keeper: IndexKeeper | None = None
         self._scan: ScanResult | None = None
-        self._last_scan: ScanResult | None = None
+        #: The catalog (``.tilbase/catalog.sqlite``), kept current with the files in one walk.
+        self.catalogs = CatalogKeeper(self.store, self.warnings)
 
     @classmethod
     def open(
@@ -158,40 +159,84 @@ class KnowledgeBase:
             return str(index_dir)
 
     def _searcher(self) -> Searcher:
+        import tilbase.index  # noqa: F401  (first: it gives Whoosh a lighter cached_property)
         from tilbase.search import Searcher
 
-        return Searcher(self.store, self.keeper, self.scan, self.rescan, self.warnings)
+        return Searcher(
+            self.store, self.keeper, self.scan, self._fresh_view, self.warnings, self._select
+        )
 
     def sync_index(self, *, changed: bool = False) -> bool:
         """Bring the index up to date; False (and a warning) when it is busy or read-only."""
-        return self.keeper.sync(self.rescan, changed=changed)
+        return self.keeper.sync(self._fresh_view, changed=changed)
+
+    def _fresh_view(self) -> ScanResult:
+        """The notes as the catalog lists them, after this KB's one freshness walk."""
+        self.catalogs.fresh()
+        return self.catalogs.view()
+
+    def _catalog_now(self) -> ScanResult:
+        """The notes as the catalog lists them right now (no walk; files read when needed)."""
+        return self.catalogs.view()
+
+    def _select(self, note_filter: NoteFilter) -> Sequence[Note]:
+        """The notes passing ``note_filter``'s metadata filters, newest first, from the catalog.
+
+        Bodies are read lazily: a note's file is read when its body is first used.
+        """
+        from tilbase.store.view import NoteRows
+
+        rows = self.catalogs.fresh().newest(
+            None, note_filter.since, note_filter.until, note_filter.tags, note_filter.topic
+        )
+        return NoteRows(rows, self.config.notes_dir, self.catalogs.load)
 
     # -- reading ---------------------------------------------------------------
 
     def scan(self) -> ScanResult:
-        """Every note in the KB (read once per ``KnowledgeBase`` until something is written).
+        """Every note in the KB, as the catalog lists them after one freshness walk.
 
-        After a write, the next scan still stats every file but reuses the
-        notes of the files that did not change.
+        The walk happens once per ``KnowledgeBase`` (until ``rescan``); only
+        files added or changed since the catalog last saw them are parsed.
+        A note's file is read when the note itself is first asked for.
         """
         if self._scan is None:
-            self._scan = self.store.scan(previous=self._last_scan)
-            self._last_scan = self._scan
-            self.warnings.extend(w for w in self._scan.warnings if w not in self.warnings)
+            self.catalogs.fresh()
+            self._scan = self.catalogs.view()
         return self._scan
 
     def rescan(self) -> ScanResult:
-        """Forget the cached notes and read them again (used under the index lock)."""
+        """Walk the notes folder again (another process may have written meanwhile)."""
         self._scan = None
+        self.catalogs.invalidate()
         return self.scan()
 
+    def _look_again(self) -> None:
+        """Let the next read walk the notes folder again (each command starts with one walk)."""
+        self._scan = None
+        self.catalogs.invalidate()
+
     def notes(self) -> list[Note]:
-        """Every note in the KB, in path order."""
+        """Every note in the KB, in path order (reads every file: prefer the catalog)."""
+        self._look_again()
         return self.scan().notes
 
     def get(self, id_or_prefix: str) -> Note:
-        """The note with this id, or the one note whose id starts with it."""
-        return self.store.resolve(self.notes(), id_or_prefix)
+        """The note with this id, or the one note whose id starts with it.
+
+        The id is resolved in the catalog; only that note's file is read.
+        """
+        self._look_again()
+        return self._resolve(id_or_prefix)
+
+    def _resolve(self, id_or_prefix: str) -> Note:
+        row = self.catalogs.fresh().resolve(id_or_prefix)
+        note = self.catalogs.load(row.path, row.id)
+        if note is None:
+            from tilbase.errors import NoteNotFound
+
+            raise NoteNotFound(f"{row.path}: the file is gone (removed since it was listed?)")
+        return note
 
     def show(self, id_or_prefix: str) -> tuple[Note, str]:
         """The note with this id (or unique prefix) and its file's text."""
@@ -203,10 +248,22 @@ class KnowledgeBase:
         since: dt.date | None = None,
         until: dt.date | None = None,
         limit: int | None = None,
+        *,
+        tags: Iterable[str] = (),
+        topic: str | None = None,
     ) -> list[Note]:
-        """Notes newest first, optionally within a date range and cut to ``limit``."""
-        notes = sort_newest_first(filter_by_date(self.notes(), since, until))
-        return notes if limit is None else notes[: max(limit, 0)]
+        """Notes newest first (date, then creation time), optionally filtered and cut to ``limit``.
+
+        ``tags``: notes holding every one (children count: ``lang`` takes
+        ``lang/python``); ``topic``: notes in that topic or below it. Answered
+        by the catalog: no note file is read (the notes have no body).
+        """
+        self._look_again()
+        wanted = NoteFilter(tags=tuple(tags), topic=topic)
+        rows = self.catalogs.fresh().newest(
+            None if limit is None else max(limit, 0), since, until, wanted.tags, wanted.topic
+        )
+        return [row.to_note(self.config.notes_dir) for row in rows]
 
     # -- writing ---------------------------------------------------------------
 
@@ -226,6 +283,8 @@ class KnowledgeBase:
         """
         if not text.strip():
             raise InvalidInput("the note is empty; nothing was saved")
+        from tilbase.hashtags import hashtag_tags
+
         given_tags = usable_tags(tags)
         body = text if text.endswith("\n") else text + "\n"
         note = Note(
@@ -237,7 +296,9 @@ class KnowledgeBase:
             body=body,
             created=now_with_offset(),
         )
-        saved = self.store.add(note, taken_ids=(n.id for n in self.notes()))
+        preferred = make_id(note.title, note.date)
+        catalog = self.catalogs.ready()
+        saved = self.store.add(note.with_changes(id=catalog.free_id(preferred)))
         self.notes_changed()
         return saved
 
@@ -255,10 +316,13 @@ class KnowledgeBase:
     def after_edit(self, note: Note) -> Note:
         """Re-read a note after its file was edited outside tilbase."""
         if note.path is None or not note.path.exists():
+            if note.path is not None:
+                self.store.touched[note.path] = None
             self.notes_changed()
             return note
         updated, warnings = self.store.read_file(note.path)
         self.warnings.extend(warnings)
+        self.store.touched[note.path] = None
         self.notes_changed()
         return updated
 
@@ -284,6 +348,8 @@ class KnowledgeBase:
 
     @contextlib.contextmanager
     def _editor_draft(self, open_editor: EditorRunner) -> Iterator[str]:
+        import tempfile
+
         fd, name = tempfile.mkstemp(prefix="til-", suffix=".md")
         os.close(fd)
         path = Path(name)
@@ -314,16 +380,26 @@ class KnowledgeBase:
                 path.unlink(missing_ok=True)
 
     def notes_changed(self) -> None:
-        """Forget cached notes after a write, and bring the search index up to date.
+        """Record what was written in the catalog and the search index.
 
-        The notes are already saved: if the index is busy (another ``til``
-        writing it for longer than the lock timeout) a warning is added and
-        the next command that reads the index catches up.
+        The files ``NoteStore`` wrote or trashed since the last call
+        (``store.touched``) are re-read, one catalog row and one index document
+        each; when there are none (files changed some other way) one walk of
+        the notes folder finds what changed. The notes are already saved: if
+        the index is busy (another ``til`` writing it for longer than the lock
+        timeout) a warning is added and the next command that reads the index
+        catches up.
         """
         self._scan = None
         self.warnings.extend(self.store.notices)
         self.store.notices.clear()
-        self.keeper.after_write(self.rescan)
+        touched, self.store.touched = list(self.store.touched), {}
+        if touched:
+            self.catalogs.record(touched)
+        else:  # written some other way (git, a move): find out with one walk
+            self.catalogs.invalidate()
+            self.catalogs.fresh()
+        self.keeper.after_write(self._catalog_now)
 
     # -- searching -------------------------------------------------------------
 
@@ -335,10 +411,12 @@ class KnowledgeBase:
         sort: SortOrder = "relevance",
     ) -> SearchResult:
         """Find the notes matching ``note_filter``; see ``tilbase.search.Searcher.search``."""
+        self._look_again()
         return self._searcher().search(note_filter, limit=limit, sort=sort)
 
     def search_notes(self, note_filter: NoteFilter) -> list[Note]:
         """Every note matching ``note_filter``, best first (no limit, no snippets)."""
+        self._look_again()
         return self._searcher().search_notes(note_filter)
 
     def search_ids(self, note_filter: NoteFilter) -> list[str]:
@@ -349,11 +427,14 @@ class KnowledgeBase:
         """The notes most like one note (more-like-this over titles and bodies)."""
         if limit < 0:
             raise InvalidInput(f"--limit must be 0 or more, not {limit}")
-        return self._searcher().related(self.get(id_or_prefix), limit=limit)
+        self._look_again()
+        return self._searcher().related(self._resolve(id_or_prefix), limit=limit)
 
     def reindex(self, progress: Callable[[int, int], None] | None = None) -> SyncReport:
         """Rebuild the index from scratch (``til reindex``); the report counts what changed."""
-        return self.keeper.rebuild(self.rescan, progress)
+        self._scan = None
+        self.catalogs.rebuild()
+        return self.keeper.rebuild(self._catalog_now, progress)
 
     # -- importing, tags, export -------------------------------------------------
 
@@ -382,9 +463,10 @@ class KnowledgeBase:
 
     def tag_list(self, sort: str = "name") -> list[TagCount]:
         """Every tag with how many notes use it."""
-        from tilbase.tags import count_tags
+        from tilbase.tags import counts_in_tree_order
 
-        return count_tags(self.notes(), sort=sort)
+        self._look_again()
+        return counts_in_tree_order(self.catalogs.fresh().tag_totals(), sort=sort)
 
     def tag_rename(self, old: str, new: str, *, dry_run: bool = False) -> RenamePlan:
         """Rename a tag (and its children) in every note."""
@@ -416,24 +498,8 @@ class KnowledgeBase:
     # -- the daily habit (issue 11): today, append, trash, stats -------------------
 
     def last_scan(self) -> ScanResult | None:
-        """The most recent scan of the notes, if any was made (for warn-once bookkeeping)."""
-        return self._scan or self._last_scan
-
-    def log_notes(
-        self,
-        since: dt.date | None = None,
-        until: dt.date | None = None,
-        limit: int | None = None,
-        *,
-        tags: Iterable[str] = (),
-        topic: str | None = None,
-    ) -> list[Note]:
-        """``log`` narrowed to notes with every tag in ``tags`` and in ``topic`` (``til log``)."""
-        notes = self.log(since, until)
-        wanted = NoteFilter(tags=tuple(tags), topic=topic)
-        if wanted.tags or wanted.topic:
-            notes = [note for note in notes if wanted.matches_metadata(note)]
-        return notes if limit is None else notes[: max(limit, 0)]
+        """The notes as the catalog lists them now (for warn-once bookkeeping: file states)."""
+        return self._scan or self.catalogs.view()
 
     def today(self, day: dt.date | None = None) -> list[Note]:
         """The notes of ``day`` (default today), newest first (``til today``)."""
@@ -447,18 +513,24 @@ class KnowledgeBase:
 
         The daily note's id is the day (``2026-12-01``). ``tags`` are added to it.
         """
-        from tilbase.daily import as_bullet, find_daily_note, new_daily_note
+        from tilbase.daily import as_bullet, daily_note_id, new_daily_note
+        from tilbase.hashtags import hashtag_tags
 
         day = day or dt.date.today()
         wanted_tags = usable_tags(tags)
         bullet = as_bullet(text)
         with self.store.write_lock():
-            existing = find_daily_note(self.rescan().notes, day)
+            self._look_again()
+            catalog = self.catalogs.fresh()
+            row = catalog.by_id(daily_note_id(day))
+            existing = None if row is None else self.catalogs.load(row.path, row.id)
             if existing is None:
                 note = new_daily_note(day, bullet, tags=(*wanted_tags, *hashtag_tags(bullet)))
                 saved = self.store.add(
-                    note.with_changes(created=now_with_offset()),
-                    taken_ids=(n.id for n in self.notes()),
+                    note.with_changes(
+                        id=catalog.free_id(note.id),
+                        created=now_with_offset(),
+                    )
                 )
             else:
                 saved = self._append_text(existing, bullet)
@@ -503,7 +575,8 @@ class KnowledgeBase:
 
         trashed = find_trashed(self.trash_list(), id_or_prefix)
         with self.store.write_lock():
-            restored = restore(trashed, self.config.notes_dir, (n.id for n in self.rescan().notes))
+            self._look_again()
+            restored = restore(trashed, self.config.notes_dir, self.catalogs.fresh().ids())
         self.notes_changed()
         return restored
 
@@ -511,7 +584,10 @@ class KnowledgeBase:
         """Totals, months, top tags and topics, streaks and a year of days (``til stats``)."""
         from tilbase.stats import compute_stats
 
-        return compute_stats(self.notes(), today or dt.date.today())
+        self._look_again()
+        rows = self.catalogs.fresh().newest(None)
+        notes = [row.to_note(self.config.notes_dir) for row in rows]
+        return compute_stats(notes, today or dt.date.today())
 
     def add_document(
         self,
@@ -609,7 +685,9 @@ class KnowledgeBase:
             self.store.write_text(note, result)
         draft.unlink(missing_ok=True)
         self.notes_changed()
-        final = next((n for n in self.notes() if n.path == path), None)
+        self._look_again()
+        row = self.catalogs.fresh().get(self.store.relpath(path))
+        final = None if row is None else self.catalogs.load(row.path, row.id)
         if final is None:
             updated, warnings = self.store.read_file(path)
             self.warnings.extend(warnings)

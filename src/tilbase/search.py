@@ -11,7 +11,7 @@ imported when a search runs, so ``til --help`` stays fast.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
@@ -74,8 +74,10 @@ def _check_limit(limit: int | None) -> None:
 class Searcher:
     """Searches one KB's notes through its index.
 
-    ``scan`` gives the KB's notes (cached); ``rescan`` reads them again, and
-    is what the keeper calls with the index lock held.
+    ``scan`` gives the KB's notes (cached, files read lazily); ``rescan``
+    gives them as the catalog lists them now, and is what the keeper calls
+    with the index lock held. ``select`` answers metadata-only filters from
+    the catalog, newest first.
     """
 
     def __init__(
@@ -85,12 +87,14 @@ class Searcher:
         scan: Callable[[], ScanResult],
         rescan: Callable[[], ScanResult],
         warnings: list[str],
+        select: Callable[[NoteFilter], Sequence[Note]] | None = None,
     ) -> None:
         self.store = store
         self.keeper = keeper
         self.scan = scan
         self.rescan = rescan
         self.warnings = warnings
+        self.select = select
 
     def search(
         self,
@@ -173,7 +177,7 @@ class Searcher:
         """
         text = (note_filter.query or "").strip()
         if not text:
-            return self._filtered_by_metadata(note_filter)
+            return list(self._filtered_by_metadata(note_filter))
         from tilbase.query.syntax import filter_query, parse_query
 
         index = self.keeper.index
@@ -218,7 +222,9 @@ class Searcher:
             self.warnings.extend(warnings)
             yield hit, note if note.id == hit.id else note.with_changes(id=hit.id)
 
-    def _filtered_by_metadata(self, note_filter: NoteFilter) -> list[Note]:
+    def _filtered_by_metadata(self, note_filter: NoteFilter) -> Sequence[Note]:
+        if self.select is not None:  # the catalog answers; bodies are read when shown
+            return self.select(note_filter)
         return sort_newest_first(n for n in self.scan().notes if note_filter.matches_metadata(n))
 
 

@@ -33,6 +33,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from tilbase.errors import InvalidInput, TilError
+from tilbase.filters import NoteFilter
 from tilbase.hashtags import (
     Hashtag,
     can_write_as_hashtag,
@@ -41,8 +42,6 @@ from tilbase.hashtags import (
     replace_hashtags,
 )
 from tilbase.model import Note, normalize_tag, normalize_tags, usable_tags
-from tilbase.notefile import load_frontmatter, set_frontmatter_key, split_frontmatter
-from tilbase.notemeta import frontmatter_tags, note_tags
 
 if TYPE_CHECKING:
     from tilbase.kb import KnowledgeBase
@@ -145,10 +144,14 @@ class _FileTags:
     @property
     def frontmatter_tags(self) -> tuple[str, ...]:
         """The tags of the frontmatter alone."""
+        from tilbase.notemeta import frontmatter_tags
+
         return frontmatter_tags(self.metadata)
 
     def all_tags(self) -> tuple[str, ...]:
         """Frontmatter tags and inline hashtags, exactly as ``read_note`` finds them."""
+        from tilbase.notemeta import note_tags
+
         return note_tags(self.metadata, self.text[self.body_offset :])
 
 
@@ -161,6 +164,8 @@ def _usable_tags(raw: Iterable[str]) -> tuple[str, ...]:
 
 def _read_tags(kb: KnowledgeBase, note: Note) -> _FileTags:
     """Read a note's file now (refusing one that may not be written back) and find its tags."""
+    from tilbase.notefile import load_frontmatter, split_frontmatter
+
     text = kb.store.read_editable(note)
     split = split_frontmatter(text)
     if split.frontmatter is None:
@@ -183,6 +188,7 @@ def _rel(kb: KnowledgeBase, note: Note) -> str:
 
 def add_tags(kb: KnowledgeBase, note_id: str, tags: Iterable[str]) -> TagEdit:
     """Add tags to a note's frontmatter; tags it already has (anywhere) are left as they are."""
+
     wanted = _usable_tags(tags)
     note = kb.get(note_id)
     with kb.store.write_lock():
@@ -209,6 +215,7 @@ def remove_tags(kb: KnowledgeBase, note_id: str, tags: Iterable[str]) -> TagEdit
     ``#hashtag`` in the body, since removing it from the frontmatter would
     not remove it from the note.
     """
+
     wanted = _usable_tags(tags)
     note = kb.get(note_id)
     with kb.store.write_lock():
@@ -253,6 +260,14 @@ def count_tags(notes: Iterable[Note], sort: str = "name") -> list[TagCount]:
     return _tree_order(counts, sort)
 
 
+def counts_in_tree_order(totals: Iterable[Any], sort: str = "name") -> list[TagCount]:
+    """``count_tags``'s answer from the catalog's tag totals (``Catalog.tag_totals``)."""
+    if sort not in ("name", "count"):
+        raise InvalidInput(f"unknown sort '{sort}'; use 'count' or 'name'")
+    counts = {t.tag: TagCount(t.tag, t.count, t.total) for t in totals}
+    return _tree_order(counts, sort)
+
+
 def _tree_order(counts: dict[str, TagCount], sort: str) -> list[TagCount]:
     children: dict[str, list[TagCount]] = {}
     for item in counts.values():
@@ -294,7 +309,8 @@ def plan_rename(kb: KnowledgeBase, old: str, new: str) -> RenamePlan:
             raise InvalidInput(f"'{raw}' is not a usable tag (nothing is left after normalising)")
     if old_tag == new_tag:
         raise InvalidInput(f"'{old}' and '{new}' are the same tag; nothing to rename")
-    notes = kb.notes()
+    # The catalog picks the notes carrying the tag (or one below it); only their files are read.
+    notes = sorted(kb.search_notes(NoteFilter(tags=(old_tag,))), key=lambda n: str(n.path))
     if not any(renamed_tag(tag, old_tag, new_tag) for note in notes for tag in note.tags):
         raise InvalidInput(
             f"no note has the tag '{old_tag}' (or a tag below it); nothing was renamed",
@@ -311,6 +327,8 @@ def plan_rename(kb: KnowledgeBase, old: str, new: str) -> RenamePlan:
 
 
 def _plan_note(kb: KnowledgeBase, note: Note, old: str, new: str) -> NoteRename | None:
+    from tilbase.notefile import set_frontmatter_key, split_frontmatter
+
     current = _read_tags(kb, note)
     after = _rename_all(current.frontmatter_tags, old, new)
     text = current.text

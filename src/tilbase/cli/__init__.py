@@ -10,7 +10,6 @@ from __future__ import annotations
 import contextlib
 import signal
 import sys
-import traceback
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -55,6 +54,8 @@ class TilGroup(TyperGroup):
         except Exception as exc:
             if _debugging(ctx):
                 raise
+            import traceback
+
             from tilbase.render import error
 
             where = traceback.extract_tb(exc.__traceback__)[-1]

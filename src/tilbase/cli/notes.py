@@ -354,7 +354,7 @@ def log(
     since_date, until_date = log_period(
         on=on, week=week, month=month, since=since, until=until, order=kb.config.date_order
     )
-    notes = kb.log_notes(since_date, until_date, limit, tags=tags or (), topic=topic)
+    notes = kb.log(since_date, until_date, limit, tags=tags or (), topic=topic)
     show_warnings(kb)
     if as_json:
         print_json([log_listing(note) for note in notes])

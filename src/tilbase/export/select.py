@@ -19,10 +19,7 @@ def select_notes(kb: KnowledgeBase, note_filter: NoteFilter) -> list[Note]:
 
     A free-text query is answered by the search index, exactly as
     ``til search`` reads it (OR-ed words, fields, dates) but without a limit;
-    without one, the index is not needed at all.
+    without one, the index is not needed at all and the catalog picks the notes
+    (only their files are read).
     """
-    notes = [note for note in kb.notes() if note_filter.matches_metadata(note)]
-    if note_filter.query and note_filter.query.strip():
-        wanted = set(kb.search_ids(note_filter))
-        notes = [note for note in notes if note.id in wanted]
-    return sort_newest_first(notes)
+    return sort_newest_first(kb.search_notes(note_filter))

@@ -21,7 +21,8 @@ if TYPE_CHECKING:
 
 __all__ = ["IndexKeeper", "Scan"]
 
-#: Reads every note now (called with the index lock held).
+#: The notes as the catalog lists them now (called again with the index lock held);
+#: files are read only for the notes the index needs.
 Scan = Callable[[], "ScanResult"]
 _T = TypeVar("_T")
 
@@ -56,11 +57,21 @@ class IndexKeeper:
     def sync(self, scan: Scan, *, changed: bool = False) -> bool:
         """Bring the index up to date; False (and a warning) when it could not be.
 
-        That happens when another ``til`` holds the index lock past the
+        The check is keyed by the catalog's generation: when the index manifest
+        was written for the generation ``scan`` gives, nothing is compared.
+        That fails when another ``til`` holds the index lock past the
         timeout, or the index folder cannot be written (a read-only or full disk).
         """
         try:
-            self._report(self.index.sync(self.store.file_stats, scan, changed=changed))
+            current = scan()
+            self._report(
+                self.index.sync(
+                    lambda: current.stats,
+                    scan,
+                    changed=changed,
+                    generation=current.generation,
+                )
+            )
         except IndexBusy as exc:
             problem = f"busy ({exc})"
         except OSError as exc:
@@ -118,7 +129,7 @@ class IndexKeeper:
                     "try again in a moment",
                 ) from None
             try:
-                self._report(self.index.sync(self.store.file_stats, scan, repair=str(exc)))
+                self._report(self.index.sync(lambda: scan().stats, scan, repair=str(exc)))
             except IndexBusy:
                 raise SearchError(
                     f"search index {self.location} is being rebuilt by another til process",

@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
+from typing import Any
 
 from tilbase.index.errors import IndexBroken
 from tilbase.index.schema import SCHEMA_VERSION
@@ -38,27 +41,101 @@ def diff_manifest(indexed: Mapping[str, FileStat], current: Mapping[str, FileSta
     return IndexDiff(tuple(added), tuple(updated), tuple(removed))
 
 
-@dataclass(frozen=True)
 class Manifest:
-    notes_dir: str
-    files: dict[str, FileStat]
-    ids: dict[str, str]
+    """An index's manifest: its header read at once, the file list parsed when first used.
+
+    The header (schema, catalog generation, note count, notes folder) is all a
+    search needs when the generation matches; parsing every file's entry is
+    left for when the index must be compared with the catalog.
+    """
+
+    def __init__(
+        self,
+        notes_dir: str,
+        generation: str | None,
+        count: int | None,
+        text: str,
+    ) -> None:
+        self.notes_dir = notes_dir
+        #: The catalog generation key the index was last brought up to date with.
+        self.generation = generation
+        self._count = count
+        self._text = text
+
+    @cached_property
+    def _entries(self) -> dict[str, list[Any]]:
+        try:
+            entries: dict[str, list[Any]] = json.loads(self._text)["files"]
+            return entries
+        except (ValueError, TypeError, KeyError):
+            raise IndexBroken("its manifest is unreadable") from None
+
+    @cached_property
+    def files(self) -> dict[str, FileStat]:
+        """Each indexed file's (size, mtime_ns) as it was indexed."""
+        try:
+            return {rel: FileStat(int(v[0]), int(v[1])) for rel, v in self._entries.items()}
+        except (ValueError, TypeError, IndexError, AttributeError):
+            raise IndexBroken("its manifest is unreadable") from None
+
+    @cached_property
+    def ids(self) -> dict[str, str]:
+        """Each indexed file's note id."""
+        return {rel: str(v[2]) for rel, v in self._entries.items()}
+
+    @property
+    def count(self) -> int:
+        """How many notes the index should hold."""
+        return len(self.files) if self._count is None else self._count
+
+
+#: The manifest's header as ``manifest_text`` writes it, read without parsing the files.
+_HEAD = re.compile(
+    r'\{"schema":(?P<schema>-?\d+),"generation":(?P<generation>"[^"\\]*"|null),'
+    r'"count":(?P<count>\d+),"notes_dir":(?P<notes_dir>"(?:[^"\\]|\\.)*"),"files":'
+)
 
 
 def manifest_text(notes_dir: Path, current: ScanResult) -> str:
-    ids = {rel: note.id for rel, note in current.by_path().items()}
+    """The manifest of an index holding exactly ``current``'s notes (and its generation)."""
     payload = {
         "schema": SCHEMA_VERSION,
+        "generation": current.generation,
+        "count": len(current.files),
         "notes_dir": str(notes_dir),
         "files": {
-            rel: [st.size, st.mtime_ns, ids[rel]] for rel, st in sorted(current.stats.items())
+            rel: [size, mtime, note_id] for rel, (size, mtime, note_id) in current.files.items()
         },
     }
     return json.dumps(payload, ensure_ascii=False, separators=(",", ":"))
 
 
+def renamed_files(ids: Mapping[str, str], current: ScanResult, diff: IndexDiff) -> IndexDiff:
+    """``diff`` plus the files whose id changed while the file did not (another file took it)."""
+    now = current.ids
+    renamed = tuple(
+        rel
+        for rel, note_id in ids.items()
+        if rel in now and now[rel] != note_id and rel not in diff.updated
+    )
+    if not renamed:
+        return diff
+    return IndexDiff(diff.added, tuple(sorted(diff.updated + renamed)), diff.removed)
+
+
 def parse_manifest(text: str) -> Manifest:
-    """Read a manifest, raising ``IndexBroken`` with a reason a person can read."""
+    """Read a manifest, raising ``IndexBroken`` with a reason a person can read.
+
+    A manifest tilbase wrote is read by its header alone; the file list is
+    parsed only when used. Any other shape is parsed whole.
+    """
+    head = _HEAD.match(text)
+    if head is not None:
+        version = int(head["schema"])
+        if version != SCHEMA_VERSION:
+            raise IndexBroken(f"it was built with schema version {version}, not {SCHEMA_VERSION}")
+        stamp: str | None = json.loads(head["generation"])
+        return Manifest(json.loads(head["notes_dir"]), stamp, int(head["count"]), text)
     try:
         data = json.loads(text)
         if not isinstance(data, dict):
@@ -66,9 +143,13 @@ def parse_manifest(text: str) -> Manifest:
         schema = data.get("schema")
         if schema != SCHEMA_VERSION:
             raise IndexBroken(f"it was built with schema version {schema}, not {SCHEMA_VERSION}")
-        files = {rel: FileStat(int(v[0]), int(v[1])) for rel, v in data["files"].items()}
-        ids = {rel: str(v[2]) for rel, v in data["files"].items()}
-        return Manifest(str(data["notes_dir"]), files, ids)
+        generation = data.get("generation")
+        manifest = Manifest(
+            str(data["notes_dir"]), None if generation is None else str(generation), None, text
+        )
+        manifest.files  # noqa: B018 - check every entry now
+        manifest.ids  # noqa: B018
+        return manifest
     except IndexBroken:
         raise
     except (ValueError, TypeError, KeyError, IndexError, AttributeError):

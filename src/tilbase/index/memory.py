@@ -13,7 +13,7 @@ from collections.abc import Callable, Mapping
 from whoosh.filedb.filestore import RamStorage
 
 from tilbase.index.errors import IndexBroken
-from tilbase.index.manifest import IndexDiff, SyncReport, diff_manifest
+from tilbase.index.manifest import SyncReport, diff_manifest, renamed_files
 from tilbase.index.reader import IndexReader, Progress
 from tilbase.index.schema import INDEX_NAME, build_schema, note_document
 from tilbase.store import FileStat, ScanResult
@@ -30,6 +30,7 @@ class MemoryIndex(IndexReader):
         self._ix = None
         self._files: dict[str, FileStat] = {}
         self._ids: dict[str, str] = {}
+        self._generation: str | None = None
         self._built = False
 
     def _ensure_open(self) -> None:
@@ -44,9 +45,12 @@ class MemoryIndex(IndexReader):
         *,
         changed: bool = False,
         repair: str | None = None,
+        generation: str | None = None,
     ) -> SyncReport:
         """Bring the index up to date with the notes; the first sync builds it."""
         if self._built and not changed and repair is None:
+            if generation is not None and generation == self._generation:
+                return SyncReport(total=len(self._files))
             current_stats = stats()
             if diff_manifest(self._files, current_stats).empty:
                 return SyncReport(total=len(current_stats))
@@ -54,30 +58,28 @@ class MemoryIndex(IndexReader):
         if not self._built or repair is not None:
             return self._rebuild(current, repair)
         start = time.perf_counter()
-        diff = diff_manifest(self._files, current.stats)
+        diff = renamed_files(self._ids, current, diff_manifest(self._files, current.stats))
         by_path = current.by_path()
-        renamed = tuple(
-            rel
-            for rel, note in by_path.items()
-            if rel in self._ids and self._ids[rel] != note.id and rel not in diff.updated
-        )
-        if renamed:
-            diff = IndexDiff(diff.added, tuple(sorted(diff.updated + renamed)), diff.removed)
         if diff.empty:
-            return SyncReport(total=len(current.stats))
+            self._generation = current.generation
+            return SyncReport(total=len(current.files))
         self._close()
         writer = self._storage.open_index(INDEX_NAME, schema=self.schema).writer()
         for rel in diff.removed:
             writer.delete_by_term("path", rel)
         for rel in dict.fromkeys(diff.added + diff.updated):
-            writer.update_document(**note_document(rel, by_path[rel]))
+            note = by_path.get(rel)
+            if note is None:  # gone since the catalog listed it
+                writer.delete_by_term("path", rel)
+                continue
+            writer.update_document(**note_document(rel, note))
         writer.commit()
         self._remember(current)
         return SyncReport(
             added=len(diff.added),
             updated=len(diff.updated),
             removed=len(diff.removed),
-            total=len(current.stats),
+            total=len(current.files),
             seconds=time.perf_counter() - start,
         )
 
@@ -96,7 +98,7 @@ class MemoryIndex(IndexReader):
         self._storage = RamStorage()
         ix = self._storage.create_index(self.schema, indexname=INDEX_NAME)
         writer = ix.writer()
-        total = len(current.stats)
+        total = len(current.files)
         for done, (rel, note) in enumerate(current.by_path().items(), start=1):
             writer.add_document(**note_document(rel, note))
             if progress is not None:
@@ -116,4 +118,5 @@ class MemoryIndex(IndexReader):
 
     def _remember(self, current: ScanResult) -> None:
         self._files = dict(current.stats)
-        self._ids = {rel: note.id for rel, note in current.by_path().items()}
+        self._ids = dict(current.ids)
+        self._generation = current.generation

@@ -26,6 +26,7 @@ from tilbase.index.manifest import (
     diff_manifest,
     manifest_text,
     parse_manifest,
+    renamed_files,
 )
 from tilbase.index.reader import IndexReader, Progress, describe, quietly
 from tilbase.index.schema import INDEX_NAME, build_schema, note_document
@@ -74,6 +75,7 @@ class NoteIndex(IndexReader):
         *,
         changed: bool = False,
         repair: str | None = None,
+        generation: str | None = None,
     ) -> SyncReport:
         """Bring the index up to date with the notes, rebuilding it if it is unusable.
 
@@ -85,9 +87,9 @@ class NoteIndex(IndexReader):
         opened it. Raises ``IndexBusy`` when the lock cannot be had in time.
         """
         if not changed and repair is None:
-            current_stats = stats()
-            if self._is_current(current_stats):
-                return SyncReport(total=len(current_stats))
+            total = self._current_total(stats, generation)
+            if total is not None:
+                return SyncReport(total=total)
         first_build = not self.lock_path.exists() and not self.index_dir.exists()
         with self._locked():
             current = scan()
@@ -98,17 +100,16 @@ class NoteIndex(IndexReader):
                 manifest = self._open_checked()
             except IndexBroken as exc:
                 return self._rebuild(current, None if first_build else str(exc))
-            diff = diff_manifest(manifest.files, current.stats)
+            if manifest.generation is not None and manifest.generation == current.generation:
+                return SyncReport(total=len(current.files))
             # A note's id can change without its file changing (another file took the id).
-            renamed = tuple(
-                rel
-                for rel, note in current.by_path().items()
-                if rel in manifest.ids and manifest.ids[rel] != note.id and rel not in diff.updated
+            diff = renamed_files(
+                manifest.ids, current, diff_manifest(manifest.files, current.stats)
             )
-            if renamed:
-                diff = IndexDiff(diff.added, tuple(sorted(diff.updated + renamed)), diff.removed)
             if diff.empty:
-                return SyncReport(total=len(current.stats))
+                if manifest.generation != current.generation:
+                    self._write_manifest(self.index_dir, current)
+                return SyncReport(total=len(current.files))
             try:
                 return self._apply(diff, current)
             except IndexBroken as exc:
@@ -121,13 +122,23 @@ class NoteIndex(IndexReader):
         with self._locked():
             return self._rebuild(scan(), None, progress)
 
-    def _is_current(self, current: Mapping[str, FileStat]) -> bool:
-        """Lock-free check: the index opens, matches its manifest and the note files."""
+    def _current_total(
+        self, stats: Callable[[], Mapping[str, FileStat]], generation: str | None
+    ) -> int | None:
+        """Lock-free check: how many notes the index holds when it is current, else None.
+
+        Current means it opens, matches its manifest, and the manifest was
+        written for ``generation`` of the catalog (then no file is compared)
+        or lists exactly the files ``stats`` gives.
+        """
         try:
             manifest = self._open_checked()
         except IndexBroken:
-            return False
-        return diff_manifest(manifest.files, current).empty
+            return None
+        if generation is not None and manifest.generation == generation:
+            return manifest.count
+        current = stats()
+        return len(current) if diff_manifest(manifest.files, current).empty else None
 
     def _open_checked(self) -> Manifest:
         """Open the index and its manifest, or raise ``IndexBroken`` saying what is wrong."""
@@ -154,9 +165,9 @@ class NoteIndex(IndexReader):
         if opened is None:
             raise IndexBroken(f"it cannot be opened ({problem})")
         ix, count = opened
-        if count != len(manifest.files):
+        if count != manifest.count:
             ix.close()
-            listed = len(manifest.files)
+            listed = manifest.count
             raise IndexBroken(f"it holds {count} notes but its manifest lists {listed}")
         self._close()
         self._ix, self._opened = ix, identity
@@ -196,7 +207,11 @@ class NoteIndex(IndexReader):
                 writer.delete_by_term("path", rel)
             # Each path once: two update_document calls for one key in one writer keep both.
             for rel in dict.fromkeys(diff.added + diff.updated):
-                writer.update_document(**note_document(rel, by_path[rel]))
+                note = by_path.get(rel)
+                if note is None:  # gone since the catalog listed it
+                    writer.delete_by_term("path", rel)
+                    continue
+                writer.update_document(**note_document(rel, note))
             writer.commit()
         except BaseException as exc:
             with contextlib.suppress(Exception):
@@ -210,7 +225,7 @@ class NoteIndex(IndexReader):
             added=len(diff.added),
             updated=len(diff.updated),
             removed=len(diff.removed),
-            total=len(current.stats),
+            total=len(current.files),
             seconds=time.perf_counter() - start,
         )
 
@@ -238,14 +253,14 @@ class NoteIndex(IndexReader):
             added=len(diff.added),
             updated=len(diff.updated),
             removed=len(diff.removed),
-            total=len(current.stats),
+            total=len(current.files),
             seconds=time.perf_counter() - start,
             rebuilt=True,
             reason=reason,
         )
 
     def _fill(self, folder: Path, current: ScanResult, progress: Progress | None) -> None:
-        total = len(current.stats)
+        total = len(current.files)
         procs = 2 if total >= MULTIPROCESS_THRESHOLD and (os.cpu_count() or 1) >= 2 else 1
         try:
             self._fill_with(folder, current, progress, procs)
@@ -259,7 +274,7 @@ class NoteIndex(IndexReader):
         self, folder: Path, current: ScanResult, progress: Progress | None, procs: int
     ) -> None:
         ix = index.create_in(str(folder), self.schema, indexname=INDEX_NAME)
-        total = len(current.stats)
+        total = len(current.files)
         writer = ix.writer(procs=procs, multisegment=procs > 1, limitmb=256)
         quiet_writer_processes(writer)
         try:

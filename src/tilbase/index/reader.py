@@ -75,6 +75,7 @@ class IndexReader:
         *,
         changed: bool = False,
         repair: str | None = None,
+        generation: str | None = None,
     ) -> SyncReport:
         """Bring the index up to date with the notes (see ``NoteIndex.sync``)."""
         raise NotImplementedError

@@ -3,7 +3,9 @@
 - ``notes``: ``NoteStore``, the file <-> note mapping, reads, writes and the KB's write lock;
 - ``atomic``: ``atomic_write`` (temp file, fsync, rename or link);
 - ``walk``: the one directory walker (``walk_files``) and the note files' stats;
-- ``scancache``: the JSON cache of parsed notes (``.tilbase/catalog.json``) and ``ScanResult``;
+- ``catalog``: the SQLite catalog of every note's metadata and stat (``.tilbase/catalog.sqlite``);
+- ``freshness``: ``CatalogKeeper``, keeping the catalog current in one walk;
+- ``view``: ``ScanResult``, the notes as the catalog lists them, files read lazily;
 - ``ids``: resolving an id or unique prefix, making duplicate ids unique;
 - ``trash``: moving a removed note to ``.tilbase/trash/``.
 """
@@ -12,11 +14,10 @@ from __future__ import annotations
 
 from tilbase.store.atomic import atomic_write
 from tilbase.store.notes import NoteStore
-from tilbase.store.scancache import CATALOG_VERSION, ScanResult
+from tilbase.store.view import ScanResult
 from tilbase.store.walk import NOTE_SUFFIXES, FileStat
 
 __all__ = [
-    "CATALOG_VERSION",
     "NOTE_SUFFIXES",
     "FileStat",
     "NoteStore",

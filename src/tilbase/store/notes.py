@@ -3,9 +3,9 @@
 Every write is atomic (a temp file in the same folder, fsync, then
 ``os.replace`` or, when nothing may be overwritten, ``os.link``), so a crash
 at any moment leaves each note either as it was or as it is meant to be.
-Reading every note on each command would be slow for a large KB, so the
-store keeps a disposable cache of parsed notes in ``.tilbase/catalog.json``,
-keyed by each file's size and modification time.
+Every file it writes or moves to the trash is remembered in ``touched``, so
+the KB updates exactly those rows of the catalog (``store/catalog.py``) and
+documents of the search index, never rescanning the notes.
 
 Changing a note from what was read of it (tags, an import update) happens
 under the KB's write lock (``NoteStore.write_lock``), so two ``til``
@@ -31,17 +31,8 @@ from tilbase.errors import (
     WriteFailed,
 )
 from tilbase.model import Note, is_safe_id, make_id, unique_id
-from tilbase.notefile import (
-    load_frontmatter,
-    read_note,
-    render_note,
-    set_frontmatter_key,
-    split_frontmatter,
-)
-from tilbase.serialize import note_from_json, note_to_json
 from tilbase.store.atomic import atomic_write, fsync_dir
-from tilbase.store.ids import dedupe_ids, resolve_id
-from tilbase.store.scancache import ScanCache, ScanResult
+from tilbase.store.ids import resolve_id
 from tilbase.store.trash import move_to_trash, trashed_files
 from tilbase.store.walk import FileStat, note_file_stats, reason
 from tilbase.text import DecodedText, decode_bytes
@@ -56,13 +47,14 @@ class NoteStore:
     def __init__(self, config: Config, *, lock_timeout: float | None = None) -> None:
         self.config = config
         self.notes_dir = config.notes_dir
-        self.catalog_path = config.state_dir / "catalog.json"
-        self.cache = ScanCache(self.catalog_path, self.notes_dir)
+        self.catalog_path = config.state_dir / "catalog.sqlite"
         self.lock_path = config.state_dir / WRITE_LOCK_NAME
         self.lock_timeout = writelock.DEFAULT_TIMEOUT if lock_timeout is None else lock_timeout
         self._unsynced_folders: set[Path] | None = None
         #: Messages for the person about files changed beyond what was asked (drained by the KB).
         self.notices: list[str] = []
+        #: Note files written or removed since the KB last recorded them in its catalog.
+        self.touched: dict[Path, None] = {}
 
     def write_lock(self, timeout: float | None = None) -> contextlib.AbstractContextManager[None]:
         """Hold the KB's write lock: ``with store.write_lock(): read notes, then write them``.
@@ -114,6 +106,7 @@ class NoteStore:
 
     def _write(self, path: Path, text: str, *, overwrite: bool) -> None:
         pending = self._unsynced_folders
+        self.touched[path] = None
         try:
             atomic_write(
                 path,
@@ -153,6 +146,8 @@ class NoteStore:
         return self._parse(self._read_bytes(path), rel, path)
 
     def _parse(self, data: bytes, rel: str, path: Path) -> tuple[Note, list[str]]:
+        from tilbase.notefile import read_note
+
         decoded = decode_bytes(data)
         if decoded is None:
             text, warnings = "", [f"{rel}:1: binary file, read as an empty note"]
@@ -161,55 +156,6 @@ class NoteStore:
             warnings = [f"{rel}:1: {decoded.warning}"] if decoded.warning else []
         result = read_note(text, rel, self.config.date_order)
         return result.note.with_changes(path=path), warnings + result.warnings
-
-    def scan(self, previous: ScanResult | None = None) -> ScanResult:
-        """Read every note, reparsing only files whose size or mtime changed since last time.
-
-        "Last time" is ``previous`` (a scan made earlier by this process) when
-        given, else the catalog cache on disk.
-        """
-        known = previous.entries if previous is not None else None
-        cached: dict[str, Any] = (
-            {rel: entry for rel, (entry, _note) in known.items()}
-            if known is not None
-            else self.cache.load()
-        )
-        entries: dict[str, tuple[list[Any], Note]] = {}
-        notes: list[Note] = []
-        stats: dict[str, FileStat] = {}
-        warnings: list[str] = []
-        if not self.notes_dir.is_dir():
-            what = "is not a folder" if self.notes_dir.exists() else "does not exist"
-            warnings.append(
-                f"{self.shown(self.notes_dir)}: the notes folder {what}, so there are no notes "
-                "(`til add` creates it)"
-            )
-        changed = False
-        for rel, file_stat in sorted(self._walk(warnings).items()):
-            path = self.notes_dir / rel
-            entry = cached.get(rel)
-            if entry is not None and entry[0] == file_stat.size and entry[1] == file_stat.mtime_ns:
-                reused = known.get(rel) if known is not None else None
-                note = reused[1] if reused is not None else note_from_json(entry[2], path)
-            else:
-                try:
-                    data = path.read_bytes()
-                except FileNotFoundError:  # removed since the walk
-                    continue
-                except OSError as exc:
-                    warnings.append(f"{rel}:1: cannot read ({reason(exc)})")
-                    continue
-                note, file_warnings = self._parse(data, rel, path)
-                entry = [file_stat.size, file_stat.mtime_ns, note_to_json(note), file_warnings]
-                changed = True
-            entries[rel] = (entry, note)
-            notes.append(note)
-            stats[rel] = file_stat
-            warnings.extend(entry[3])
-        if changed or entries.keys() != cached.keys():
-            self.cache.save({rel: entry for rel, (entry, _note) in entries.items()})
-        notes, duplicate_warnings = dedupe_ids(notes, list(stats))
-        return ScanResult(notes, stats, warnings + duplicate_warnings, entries)
 
     def resolve(self, notes: Iterable[Note], id_or_prefix: str) -> Note:
         """Find the note whose id is ``id_or_prefix``, or the only one it is a prefix of."""
@@ -228,6 +174,8 @@ class NoteStore:
         ``extra`` frontmatter keys (an imported page's ``layout``...) follow the
         canonical ones.
         """
+        from tilbase.notefile import render_note
+
         preferred = note.id if note.id and is_safe_id(note.id) else make_id(note.title, note.date)
         taken = set(taken_ids)
         for _attempt in range(1000):
@@ -253,6 +201,8 @@ class NoteStore:
         broken, the file is binary or unreadable) nothing is written:
         ``InvalidInput`` / ``NoteUnreadable`` say so, rather than drop its keys.
         """
+        from tilbase.notefile import render_note
+
         path = self._path_of(note)
         with self.write_lock():
             extra, bom = self._kept_frontmatter(path, note)
@@ -261,6 +211,8 @@ class NoteStore:
 
     def _kept_frontmatter(self, path: Path, note: Note) -> tuple[dict[str, Any], str]:
         """The non-canonical frontmatter keys of the file at ``path``, and its BOM if any."""
+        from tilbase.notefile import load_frontmatter, split_frontmatter
+
         rel = self.relpath(path)
         try:
             data = self._read_bytes(path)
@@ -291,6 +243,8 @@ class NoteStore:
         UTF-8, or whose frontmatter cannot be edited in place safely (see
         ``set_frontmatter_key``), is refused with ``InvalidInput``.
         """
+        from tilbase.notefile import set_frontmatter_key
+
         path = self._path_of(note)
         with self.write_lock():
             decoded = self._read_editable(path)
@@ -312,6 +266,8 @@ class NoteStore:
         ``text`` must come from ``read_editable`` under the same write lock;
         a BOM the file had is kept.
         """
+        from tilbase.notefile import split_frontmatter
+
         path = self._path_of(note)
         with self.write_lock():
             decoded = self._read_editable(path)
@@ -336,13 +292,17 @@ class NoteStore:
 
     def body_offset(self, text: str) -> int:
         """Where the body starts in a note file's text."""
+        from tilbase.notefile import split_frontmatter
+
         return split_frontmatter(text).body_offset
 
     def trash(self, note: Note) -> Path:
         """Move a note's file into ``.tilbase/trash/``, keeping its relative path."""
         path = self._path_of(note)
         with self.write_lock():
-            return move_to_trash(path, self.notes_dir, self.config.trash_dir, self.shown)
+            moved = move_to_trash(path, self.notes_dir, self.config.trash_dir, self.shown)
+        self.touched[path] = None
+        return moved
 
     def removed_imports(self) -> list[Note]:
         """The imported notes in the trash (removed with ``til rm``), read from their files.
@@ -365,6 +325,8 @@ class NoteStore:
 
     def _note_rewrite_as_yaml(self, path: Path, old_text: str) -> None:
         """Say so when a TOML or JSON frontmatter is about to be written back as YAML."""
+        from tilbase.notefile import split_frontmatter
+
         fmt = split_frontmatter(old_text).format
         if fmt in ("toml", "json"):
             self.notices.append(
