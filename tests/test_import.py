@@ -281,6 +281,24 @@ def test_dates_from_a_tsv_table(kb: KnowledgeBase, src: Path, tmp_path: Path) ->
     ]
 
 
+def test_dates_table_rows_naming_no_file_are_warned_about(
+    kb: KnowledgeBase, src: Path, tmp_path: Path
+) -> None:
+    table = tmp_path / "dates.tsv"
+    table.write_text(
+        f"{src.name}/til/git/undo-a-commit.md\t2015-02-10\n{src.name}/til/git/gone.md\t2015-02-11\n"
+    )
+    report = run_import(kb, src / "til", dates_from=str(table))
+    assert f"{table}:2: no file '{src.name}/til/git/gone.md' next to the table; row ignored" in (
+        report.warnings
+    )
+    many = tmp_path / "many.tsv"
+    many.write_text("".join(f"missing-{n}.md\t2015-02-11\n" for n in range(5)))
+    report = run_import(kb, src / "til", dates_from=str(many))
+    [summary] = [w for w in report.warnings if "name no file" in w]
+    assert summary.startswith(f"{many}:1: 5 rows name no file (the first: 'missing-0.md')")
+
+
 def test_dates_from_must_be_git_or_a_table(kb: KnowledgeBase, src: Path) -> None:
     with pytest.raises(ImportFailed, match="is neither 'git' nor a dates table"):
         run_import(kb, src, dates_from="nope.tsv")

@@ -52,6 +52,7 @@ def dates_from_tsv(table: Path) -> FileDates:
         raise ImportFailed(f"{table}: cannot read the dates table ({exc})") from None
     base = table.resolve().parent
     result = FileDates()
+    unmatched: list[tuple[int, str]] = []
     for number, line in enumerate(text.splitlines(), start=1):
         if not line.strip() or line.lstrip().startswith("#"):
             continue
@@ -64,8 +65,27 @@ def dates_from_tsv(table: Path) -> FileDates:
         except ValueError:
             result.warnings.append(f"{table}:{number}: '{date_text}' is not an ISO date")
             continue
-        result.dates[(base / path_text.strip()).resolve()] = date
+        path = (base / path_text.strip()).resolve()
+        if not path.is_file():
+            unmatched.append((number, path_text.strip()))
+            continue
+        result.dates[path] = date
+    result.warnings.extend(_unmatched_rows(table, unmatched))
     return result
+
+
+def _unmatched_rows(table: Path, rows: list[tuple[int, str]]) -> list[str]:
+    """Warnings for rows naming no file (paths are relative to the table's folder)."""
+    if len(rows) <= 3:
+        return [
+            f"{table}:{number}: no file '{name}' next to the table; row ignored"
+            for number, name in rows
+        ]
+    number, name = rows[0]
+    return [
+        f"{table}:{number}: {len(rows)} rows name no file (the first: '{name}'); paths are "
+        "read relative to the table's folder; those rows were ignored"
+    ]
 
 
 def _git(args: list[str], cwd: Path) -> str:
