@@ -39,6 +39,7 @@ from typing import Any, NamedTuple
 
 from tilbase.errors import AmbiguousId, NoteNotFound
 from tilbase.model import Note, free_id, normalize_tag
+from tilbase.store.walk import NOTE_SUFFIXES, reason, walk_files
 
 __all__ = [
     "SCHEMA_VERSION",
@@ -55,7 +56,6 @@ __all__ = [
 
 #: Bump whenever the tables change; a catalog of another version is rebuilt.
 SCHEMA_VERSION = 3  # 2: an epoch (generations of two catalogs never equal); 3: partial indexes
-NOTE_SUFFIXES = (".md",)
 BUSY_TIMEOUT_S = 10.0
 _AMBIGUOUS_SHOWN = 5
 # Sorts after every other code point: w <= x < w + _TOP exactly when x starts with w.
@@ -205,6 +205,10 @@ class CatalogDiff:
 Parser = Callable[[str, Path], CatalogEntry | None]
 
 
+def _is_note_name(name: str) -> bool:
+    return name.endswith(NOTE_SUFFIXES)
+
+
 def walk_notes(
     notes_dir: Path, warnings: list[str] | None = None
 ) -> dict[str, tuple[int, int, int]]:
@@ -216,31 +220,16 @@ def walk_notes(
     be examined are left out, with a warning in ``warnings`` when given.
     """
     sigs: dict[str, tuple[int, int, int]] = {}
-    stack = [(os.fspath(notes_dir), "")]
-    while stack:
-        folder, prefix = stack.pop()
+    for rel, entry in walk_files(
+        notes_dir, lambda name: name.endswith(NOTE_SUFFIXES), warnings=warnings
+    ):
         try:
-            entries = list(os.scandir(folder))
+            info = entry.stat()
         except OSError as exc:
-            if warnings is not None and prefix:
-                warnings.append(f"{prefix}: cannot list this folder ({_reason(exc)}); skipped")
+            if warnings is not None:
+                warnings.append(f"{rel}:1: cannot read ({reason(exc)})")
             continue
-        for entry in entries:
-            name = entry.name
-            if name[0] == ".":
-                continue
-            try:
-                if entry.is_dir(follow_symlinks=False):
-                    stack.append((entry.path, f"{prefix}{name}/"))
-                    continue
-                if not name.endswith(NOTE_SUFFIXES) or not entry.is_file():
-                    continue
-                info = entry.stat()
-            except OSError as exc:
-                if warnings is not None:
-                    warnings.append(f"{prefix}{name}:1: cannot read ({_reason(exc)})")
-                continue
-            sigs[prefix + name] = (info.st_mtime_ns, info.st_size, info.st_ino)
+        sigs[rel] = (info.st_mtime_ns, info.st_size, info.st_ino)
     return sigs
 
 
@@ -912,7 +901,3 @@ def _row(values: Sequence[Any]) -> CatalogRow:
 
 
 _fromisoformat = dt.date.fromisoformat
-
-
-def _reason(exc: OSError) -> str:
-    return exc.strerror or str(exc) or type(exc).__name__
