@@ -149,7 +149,6 @@ def embed_all(encoder: Encoder, docs: Sequence[Doc], cache: Path, verbose: bool)
     batches: list[tuple[int, int, float]] = []  # notes, tokens, seconds
     if pending:
         last = [time.perf_counter()]
-        texts = {key: text for key, text in items}
 
         def encode(batch: Sequence[str]) -> object:
             tokens = sum(len(t) for t in encoder.tokens(batch))
@@ -175,7 +174,6 @@ def embed_all(encoder: Encoder, docs: Sequence[Doc], cache: Path, verbose: bool)
             f"{statistics.median(b[1] / b[2] for b in batches):.0f} tokens/s; "
             f"mean tokens/note {tokens / notes:.0f} (cut at 256)"
         )
-        del texts
     else:
         print(f"all {len(items)} notes already embedded in {cache}")
     return store

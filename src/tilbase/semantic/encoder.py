@@ -132,7 +132,7 @@ class Encoder:
         return result
 
     def _forward(self, ids: Any, mask: Any) -> Any:
-        """Hidden states (batch × width × hidden); activations kept 2-d so each dense is one GEMM."""
+        """Hidden states (batch × width × hidden); activations stay 2-d: one GEMM per dense."""
         np, w, shape = self._np, self._w, self.shape
         batch, width = ids.shape
         heads, size, hidden = shape.heads, shape.hidden // shape.heads, shape.hidden
