@@ -61,3 +61,20 @@ class FakeEncoder:
     @property
     def embedded(self) -> list[str]:
         return [text for call in self.calls for text in call]
+
+
+class WordsEncoder:
+    """A stand-in sentence model: unit bag-of-words vectors, so shared words mean nearness."""
+
+    model_id = "words-model"
+    dimension = 64
+
+    def encode(self, texts: Sequence[str]) -> Any:
+        import numpy as np
+
+        rows = np.zeros((len(texts), self.dimension), dtype=np.float32)
+        for row, text in enumerate(texts):
+            for word in text.lower().split():
+                rows[row, int(hashlib.sha256(word.encode()).hexdigest(), 16) % self.dimension] += 1
+        norms = np.linalg.norm(rows, axis=1, keepdims=True)
+        return rows / np.where(norms == 0, 1, norms)
