@@ -26,6 +26,7 @@ import argparse
 import re
 import sqlite3
 import statistics
+import subprocess
 import sys
 import tempfile
 import time
@@ -69,6 +70,21 @@ def read_corpus(root: Path) -> list[Doc]:
             title, body = path.stem.replace("-", " "), text.strip()
         docs.append(Doc(path.relative_to(root).as_posix(), title, body))
     return docs
+
+
+def read_sample_kb() -> tuple[list[Doc], list[tuple[str, set[str]]]]:
+    """The repository's own sample notes and the ``sample`` set of judged_queries.yaml."""
+    import yaml
+
+    docs = []
+    for path in sorted((REPO / "notes").glob("*.md")):
+        text = path.read_text(encoding="utf-8")
+        _, front, body = text.split("---\n", 2) if text.startswith("---\n") else ("", "", text)
+        meta = yaml.safe_load(front) or {}
+        docs.append(Doc(path.name, str(meta.get("title", path.stem)), body.strip()))
+    sets = yaml.safe_load((REPO / "benchmarks" / "judged_queries.yaml").read_text())
+    judged = [(str(q["query"]), {f"{q['expect']['id']}.md"}) for q in sets["sample"]["queries"]]
+    return docs, judged
 
 
 def read_queries(path: Path) -> list[tuple[str, set[str]]]:
@@ -179,6 +195,42 @@ def embed_all(encoder: Encoder, docs: Sequence[Doc], cache: Path, verbose: bool)
     return store
 
 
+COLD_QUERY = """
+import sys, time
+start = time.perf_counter()
+from pathlib import Path
+from tilbase.semantic.ranker import SemanticRanker
+ranker = SemanticRanker.open(Path(sys.argv[1]))
+loaded = time.perf_counter()
+scores = ranker.cosine("move issue between repos")
+done = time.perf_counter()
+print(loaded - start, done - loaded)
+"""
+
+
+def cold_query(derived: Path, repeat: int) -> None:
+    """Median wall time of fresh processes that load the model and score one query."""
+    walls, loads, queries = [], [], []
+    for _ in range(repeat):
+        start = time.perf_counter()
+        out = subprocess.run(
+            [sys.executable, "-c", COLD_QUERY, str(derived)],
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout.split()
+        walls.append(time.perf_counter() - start)
+        loads.append(float(out[0]))
+        queries.append(float(out[1]))
+    base = timed(lambda: subprocess.run([sys.executable, "-c", "pass"], check=True), repeat)
+    print(
+        f"fresh process, import + locate + load model + open store + one query: "
+        f"{statistics.median(walls) * 1000:.0f} ms wall (python -c pass: {base * 1000:.0f} ms); "
+        f"in it: imports+load {statistics.median(loads) * 1000:.0f} ms, "
+        f"query+cosine over all notes {statistics.median(queries) * 1000:.0f} ms"
+    )
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--corpus", type=Path, default=CORPUS)
@@ -186,13 +238,18 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--cache", type=Path, help="keep the embeddings here between runs")
     parser.add_argument("--repeat", type=int, default=7, help="timing repeats (medians)")
     parser.add_argument("-v", "--verbose", action="store_true")
+    parser.add_argument("--cold", action="store_true", help="also time fresh query processes")
+    parser.add_argument(
+        "--sample", action="store_true", help="the repository's sample KB and its judged set"
+    )
     args = parser.parse_args(argv)
-    if not args.corpus.is_dir() or not args.queries.is_file():
+    if args.sample:
+        docs, judged = read_sample_kb()
+    elif not args.corpus.is_dir() or not args.queries.is_file():
         print(f"skipped: {args.corpus} or {args.queries} is missing", file=sys.stderr)
         return 0
-
-    docs = read_corpus(args.corpus)
-    judged = read_queries(args.queries)
+    else:
+        docs, judged = read_corpus(args.corpus), read_queries(args.queries)
     print(f"{len(docs)} notes, {len(judged)} judged queries")
 
     start = time.perf_counter()
@@ -219,6 +276,13 @@ def main(argv: list[str] | None = None) -> int:
         for query, _ in judged:
             lexical_runs.append(fts.scores(query))
             dense_runs.append(store.query(encoder.encode([query])[0]))
+        if args.cold:
+            derived = Path(temp) / "derived"
+            derived.mkdir()
+            (derived / "embeddings").symlink_to(cache.resolve())
+            cold_query(derived, args.repeat)
+        size = sum(p.stat().st_size for p in cache.iterdir())
+        print(f"embedding store: {size / 1e6:.2f} MB for {len(store)} notes")
 
     results = [("SQLite FTS5-OR (bm25 2.0, 1.0)", [ranked(s) for s in lexical_runs])]
     results.append(("all-MiniLM-L6-v2 cosine alone", [ranked(s) for s in dense_runs]))
