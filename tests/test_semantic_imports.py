@@ -32,3 +32,17 @@ def test_til_help_does_not_import_numpy() -> None:
     )
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
     assert result.stderr.strip() == ""
+
+
+def test_blas_is_single_threaded_only_while_numpy_loads() -> None:
+    code = (
+        "import os\n"
+        "from tilbase.semantic.deps import require_extra\n"
+        "require_extra()\n"
+        "print(os.environ.get('OPENBLAS_NUM_THREADS'), os.environ.get('OMP_NUM_THREADS'))\n"
+    )
+    env = {k: v for k, v in __import__("os").environ.items() if not k.endswith("_NUM_THREADS")}
+    result = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True, env=env
+    )
+    assert result.stdout.split() == ["None", "None"]

@@ -31,7 +31,7 @@ if TYPE_CHECKING:
     Matrix = npt.NDArray[np.float32]
 
 STORE_FILE = "vectors.npz"
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2
 
 Encode = Callable[[Sequence[str]], "Matrix"]
 """Texts → one unit row per text (``Encoder.encode``)."""
@@ -205,9 +205,9 @@ class EmbeddingStore:
                 version = int(data["version"])
                 model = str(data["model"])
                 vectors = np.asarray(data["vectors"], dtype=np.float32)
-                hashes = [str(h) for h in data["hashes"]]
+                hashes = [h.decode("ascii") for h in data["hashes"].tolist()]
                 keys = [str(k) for k in data["keys"]]
-                key_hashes = [str(h) for h in data["key_hashes"]]
+                key_rows = [int(r) for r in data["key_rows"]]
         except Exception as exc:  # any damage means "rebuild"
             return _State(), f"corrupt ({type(exc).__name__})"
         if version != FORMAT_VERSION:
@@ -217,11 +217,12 @@ class EmbeddingStore:
         if (
             vectors.ndim != 2
             or vectors.shape[0] != len(hashes)
-            or len(keys) != len(key_hashes)
-            or not set(key_hashes) <= set(hashes)
+            or len(keys) != len(key_rows)
+            or not all(0 <= row < len(hashes) for row in key_rows)
             or not np.isfinite(vectors).all()
         ):
             return _State(), "corrupt (inconsistent arrays)"
+        key_hashes = [hashes[row] for row in key_rows]
         return _State(hashes, [vectors], dict(zip(keys, key_hashes, strict=True))), None
 
     def _save(self, *, prune: bool) -> None:
@@ -238,6 +239,7 @@ class EmbeddingStore:
                 state.rows = [matrix] if len(matrix) else []
                 self._matrix = None
                 hashes = state.hashes
+        row_of = {digest: row for row, digest in enumerate(hashes)}
         self.folder.mkdir(parents=True, exist_ok=True)
         handle, temp_name = tempfile.mkstemp(prefix=".vectors.", suffix=".tmp", dir=self.folder)
         try:
@@ -247,9 +249,11 @@ class EmbeddingStore:
                     version=np.array(FORMAT_VERSION),
                     model=np.array(self.model_id),
                     vectors=matrix.astype(np.float32),
-                    hashes=np.array(hashes, dtype="U64"),
+                    hashes=np.array(hashes, dtype="S64"),
                     keys=np.array(list(state.keys), dtype=str),
-                    key_hashes=np.array(list(state.keys.values()), dtype="U64"),
+                    key_rows=np.array(
+                        [row_of[digest] for digest in state.keys.values()], dtype=np.int32
+                    ),
                 )
                 out.flush()
                 os.fsync(out.fileno())
