@@ -4,7 +4,9 @@ Nothing here imports numpy, tokenizers or safetensors at import time; they
 load when an ``Encoder`` or ``EmbeddingStore`` is first used, and their
 absence is a one-line ``SemanticUnavailable`` (install ``tilbase[semantic]``).
 
-The integration surface (see the README's "Semantic search" section):
+The integration surface is ``SemanticRanker`` (``ranker.py``): ``open`` it on
+the KB's ``.tilbase/`` folder, ``sync`` notes into it, ``rank`` a query's BM25
+hits, ``related`` for a note. Underneath (docs/semantic.md for users):
 
 - ``load_encoder()`` → ``Encoder``: ``encode(texts)`` gives unit vectors;
   it locates the model (``$TILBASE_MODEL_DIR`` or the cache, fetched on first
@@ -20,11 +22,13 @@ from __future__ import annotations
 from tilbase.semantic.deps import extra_installed, require_extra
 from tilbase.semantic.errors import ModelMismatch, ModelMissing, SemanticUnavailable
 from tilbase.semantic.fusion import DEFAULT_ALPHA, fuse, minmax
+from tilbase.semantic.ranker import SemanticRanker
 
 __all__ = [
     "DEFAULT_ALPHA",
     "ModelMismatch",
     "ModelMissing",
+    "SemanticRanker",
     "SemanticUnavailable",
     "extra_installed",
     "fuse",
