@@ -34,6 +34,7 @@ if TYPE_CHECKING:
     from tilbase.index.manifest import SyncReport
     from tilbase.index.reader import IndexReader
     from tilbase.search import Searcher, SearchResult
+    from tilbase.semantic_search import SemanticProgress, SemanticSearch
     from tilbase.sync import GitSyncReport
     from tilbase.tags import RenamePlan, TagCount, TagEdit
 
@@ -85,6 +86,9 @@ class KnowledgeBase:
         self._keeper: IndexKeeper | None = None
         self._scan: ScanResult | None = None
         self._last_scan: ScanResult | None = None
+        # Semantic recall (issue 14): loaded only when on; the CLI sets the progress callback.
+        self._semantic: SemanticSearch | None = None
+        self.semantic_progress: SemanticProgress | None = None
 
     @classmethod
     def open(
@@ -132,10 +136,26 @@ class KnowledgeBase:
         except ValueError:
             return str(index_dir)
 
-    def _searcher(self) -> Searcher:
+    def _searcher(self, semantic: bool | None = None) -> Searcher:
         from tilbase.search import Searcher
 
-        return Searcher(self.store, self.keeper, self.scan, self.rescan, self.warnings)
+        searcher = Searcher(self.store, self.keeper, self.scan, self.rescan, self.warnings)
+        searcher.semantic = self.semantic_search(semantic)
+        return searcher
+
+    def semantic_search(self, override: bool | None = None) -> SemanticSearch | None:
+        """The semantic ranking when on (config ``semantic``, or ``override``), else None.
+
+        Nothing of ``tilbase.semantic`` (nor numpy) is imported when it is off.
+        """
+        if not (self.config.semantic if override is None else override):
+            return None
+        if self._semantic is None:
+            from tilbase.semantic_search import SemanticSearch
+
+            self._semantic = SemanticSearch(self.config)
+        self._semantic.progress = self.semantic_progress
+        return self._semantic
 
     def sync_index(self, *, changed: bool = False) -> bool:
         """Bring the index up to date; False (and a warning) when it is busy or read-only."""
@@ -219,6 +239,10 @@ class KnowledgeBase:
         note = self.get(id_or_prefix)
         trash_path = self.store.trash(note)
         self.notes_changed()
+        if self.config.semantic:  # issue 14: drop its vector (derived data)
+            from tilbase.semantic_search import forget_notes
+
+            forget_notes(self.config, [note.id])
         return RemovedNote(note, trash_path)
 
     def edit(self, id_or_prefix: str, open_editor: EditorRunner) -> Note:
@@ -309,9 +333,14 @@ class KnowledgeBase:
         *,
         limit: int | None = 10,
         sort: SortOrder = "relevance",
+        semantic: bool | None = None,
     ) -> SearchResult:
-        """Find the notes matching ``note_filter``; see ``tilbase.search.Searcher.search``."""
-        return self._searcher().search(note_filter, limit=limit, sort=sort)
+        """Find the notes matching ``note_filter``; see ``tilbase.search.Searcher.search``.
+
+        ``semantic`` overrides the config's ``semantic`` for this search
+        (``til search --semantic/--lexical``).
+        """
+        return self._searcher(semantic).search(note_filter, limit=limit, sort=sort)
 
     def search_notes(self, note_filter: NoteFilter) -> list[Note]:
         """Every note matching ``note_filter``, best first (no limit, no snippets)."""
@@ -328,8 +357,15 @@ class KnowledgeBase:
         return self._searcher().related(self.get(id_or_prefix), limit=limit)
 
     def reindex(self, progress: Callable[[int, int], None] | None = None) -> SyncReport:
-        """Rebuild the index from scratch (``til reindex``); the report counts what changed."""
-        return self.keeper.rebuild(self.rescan, progress)
+        """Rebuild the index from scratch (``til reindex``); the report counts what changed.
+
+        With semantic search on, notes lacking a vector are then embedded.
+        """
+        report = self.keeper.rebuild(self.rescan, progress)
+        semantic = self.semantic_search()
+        if semantic is not None:  # issue 14: embeddings are derived data too
+            semantic.refresh(self.notes())
+        return report
 
     # -- importing, tags, export -------------------------------------------------
 
@@ -342,7 +378,15 @@ class KnowledgeBase:
         """Import notes from ``sources`` (``til import``); see ``tilbase.importer``."""
         from tilbase.importer import import_sources
 
-        return import_sources(self, sources, options, progress)
+        report = import_sources(self, sources, options, progress)
+        semantic = None if options.dry_run else self.semantic_search()
+        if semantic is not None:  # issue 14: embed the new notes now, with progress
+            try:
+                semantic.refresh(self.notes())
+            except TilError as exc:  # the notes are imported; the next search embeds them
+                hint = f" — {exc.hint}" if exc.hint else ""
+                self.warnings.append(f"imported; not embedded for semantic search: {exc}{hint}")
+        return report
 
     def tag_add(self, id_or_prefix: str, tags: Iterable[str]) -> TagEdit:
         """Add tags to a note's frontmatter."""

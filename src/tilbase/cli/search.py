@@ -27,6 +27,17 @@ class SortChoice(StrEnum):
     date = "date"
 
 
+# Semantic recall (issue 14): per-call override of config.yaml's `semantic`.
+SemanticOption = Annotated[
+    bool | None,
+    typer.Option(
+        "--semantic/--lexical",
+        help="Rank by words and meaning (needs tilbase[semantic]) or by words only; "
+        "default: config.yaml's semantic.",
+    ),
+]
+
+
 def search(
     ctx: typer.Context,
     query: Annotated[
@@ -47,15 +58,18 @@ def search(
         SortChoice, typer.Option("--sort", help="Order: relevance or date (newest first).")
     ] = SortChoice.relevance,
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
+    semantic: SemanticOption = None,
 ) -> None:
     """Find notes by words, tags, topic and dates; ranked, with highlighted snippets."""
     from tilbase.render.search import print_search_notes, print_search_result
+    from tilbase.render.semantic import semantic_progress
 
     kb = open_kb(ctx)
     note_filter = note_filter_from_options(
         query, tags, topic, since, until, date_order=kb.config.date_order
     )
-    result = kb.search(note_filter, limit=limit, sort=sort.value)
+    with semantic_progress() as kb.semantic_progress:
+        result = kb.search(note_filter, limit=limit, sort=sort.value, semantic=semantic)
     show_warnings(kb)
     print_search_notes(result, limit=limit)
     print_search_result(result, as_json=as_json)
@@ -71,9 +85,11 @@ def related(
 ) -> None:
     """List the notes most like this one (by the words of its title and body)."""
     from tilbase.render.search import print_search_result
+    from tilbase.render.semantic import semantic_progress
 
     kb = open_kb(ctx)
-    result = kb.related(note_id, limit=limit)
+    with semantic_progress() as kb.semantic_progress:
+        result = kb.related(note_id, limit=limit)
     show_warnings(kb)
     empty = "no related notes found" if limit else None
     print_search_result(result, as_json=as_json, empty=empty)
@@ -82,9 +98,10 @@ def related(
 def reindex(ctx: typer.Context) -> None:
     """Rebuild the search index from the notes (never needed for correctness)."""
     from tilbase.render.search import print_reindex_report, reindex_progress
+    from tilbase.render.semantic import semantic_progress
 
     kb = open_kb(ctx)
-    with reindex_progress() as progress:
+    with reindex_progress() as progress, semantic_progress() as kb.semantic_progress:
         report = kb.reindex(progress)
     show_warnings(kb)
     print_reindex_report(report)
