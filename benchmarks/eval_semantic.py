@@ -18,6 +18,15 @@ top-1, top-3 and MRR@10 for:
 
 Also times model load, one query embedding, one note embedding, and the
 embedding throughput (medians over batches, notes/s and tokens/s).
+
+``--kb DIR`` instead ranks through tilbase's real search path: a KB in DIR (made
+on first use, notes_dir pointing at the corpus, ``semantic: true``; its vectors
+are kept there between runs) searched with ``KnowledgeBase.search`` lexically
+(Whoosh, tilbase's own ranking) and fused, beside FTS5-OR and cosine alone over
+the same notes, with the in-process time per query of each:
+
+    python benchmarks/eval_semantic.py --kb /tmp/semkb-jb            # jbranchaud
+    python benchmarks/eval_semantic.py --kb /tmp/semkb-sample --sample
 """
 
 from __future__ import annotations
@@ -37,6 +46,7 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO / "src"))
 
+from tilbase.kb import KnowledgeBase  # noqa: E402
 from tilbase.semantic.encoder import Encoder, load_encoder  # noqa: E402
 from tilbase.semantic.fusion import fuse  # noqa: E402
 from tilbase.semantic.store import EmbeddingStore  # noqa: E402
@@ -231,6 +241,101 @@ def cold_query(derived: Path, repeat: int) -> None:
     )
 
 
+def open_eval_kb(kb_dir: Path, notes_dir: Path, alpha: float | None) -> KnowledgeBase:
+    """A KB in ``kb_dir`` over ``notes_dir`` (read only), semantic on, index and vectors current."""
+    from tilbase.config import load_config
+
+    kb_dir.mkdir(parents=True, exist_ok=True)
+    config = f"notes_dir: {notes_dir.resolve()}\nsemantic: true\n"
+    if alpha is not None:
+        config += f"semantic_alpha: {alpha}\n"
+    (kb_dir / "config.yaml").write_text(config, encoding="utf-8")
+    kb = KnowledgeBase(load_config(kb_dir / "config.yaml"))
+    last = [0.0]
+
+    def progress(task: str, done: int, total: int | None) -> None:
+        if done == total or time.perf_counter() - last[0] > 10:
+            last[0] = time.perf_counter()
+            print(f"  {task}: {done}/{total}", file=sys.stderr)
+
+    kb.semantic_progress = progress
+    start = time.perf_counter()
+    kb.sync_index()
+    semantic = kb.semantic_search()
+    assert semantic is not None
+    embedded = semantic.refresh(kb.notes())
+    print(f"KB ready in {time.perf_counter() - start:.1f} s ({embedded} notes embedded now)")
+    return kb
+
+
+def through_kb(
+    kb: KnowledgeBase, notes_dir: Path, judged: Sequence[tuple[str, set[str]]]
+) -> list[tuple[str, list[list[str]], float]]:
+    """Rankings (relative paths) and median ms per query: FTS5-OR, cosine, lexical, fused."""
+    from tilbase.filters import NoteFilter
+
+    notes = kb.notes()
+    path_of = {n.id: n.path.relative_to(notes_dir).as_posix() for n in notes if n.path}
+    fts = Fts5([Doc(path_of[n.id], n.title, n.body) for n in notes if n.id in path_of])
+    semantic = kb.semantic_search()
+    assert semantic is not None
+    ranker = semantic.ranker
+
+    def fts5(query: str) -> list[str]:
+        return ranked(fts.scores(query))[:DEPTH]
+
+    def cosine(query: str) -> list[str]:
+        return [path_of[k] for k in ranked(ranker.cosine(query)) if k in path_of][:DEPTH]
+
+    def search(query: str, *, fused: bool) -> list[str]:
+        result = kb.search(NoteFilter(query=query), limit=DEPTH, semantic=fused)
+        return [path_of[hit.note.id] for hit in result.hits if hit.note.id in path_of]
+
+    methods: list[tuple[str, Callable[[str], list[str]]]] = [
+        ("SQLite FTS5-OR (bm25 2.0, 1.0)", fts5),
+        ("all-MiniLM-L6-v2 cosine alone", cosine),
+        ("tilbase lexical (til search --lexical)", lambda q: search(q, fused=False)),
+        (
+            f"tilbase fused, alpha {semantic.alpha:.1f} (til search --semantic)",
+            lambda q: search(q, fused=True),
+        ),
+    ]
+    rows = []
+    for name, method in methods:
+        method(judged[0][0])  # warm up (loads, first scan)
+        rankings, seconds = [], []
+        for query, _ in judged:
+            start = time.perf_counter()
+            rankings.append(method(query))
+            seconds.append(time.perf_counter() - start)
+        rows.append((name, rankings, statistics.median(seconds) * 1000))
+    return rows
+
+
+def run_through_kb(args: argparse.Namespace) -> int:
+    """``--kb``: the four methods side by side through tilbase's search."""
+    if args.sample:
+        _, judged = read_sample_kb()
+        notes_dir = REPO / "notes"
+    else:
+        judged, notes_dir = read_queries(args.queries), args.corpus
+    kb = open_eval_kb(args.kb, notes_dir, args.alpha)
+    print(f"{len(kb.notes())} notes, {len(judged)} judged queries")
+    rows = through_kb(kb, notes_dir, judged)
+    print("\n| method | top-1 | top-3 | MRR@10 | ms/query (in process) |\n|---|---|---|---|---|")
+    for name, rankings, millis in rows:
+        print(f"{quality(rankings, judged).row(name)} {millis:.0f} |")
+    if args.verbose:
+        by_name = {name: rankings for name, rankings, _ in rows}
+        lexical, fused = list(by_name.values())[2], list(by_name.values())[3]
+        for (query, relevant), lex, fus in zip(judged, lexical, fused, strict=True):
+            lex_rank = next((i + 1 for i, k in enumerate(lex) if k in relevant), "-")
+            fus_rank = next((i + 1 for i, k in enumerate(fus) if k in relevant), "-")
+            if lex_rank != fus_rank:
+                print(f"  lexical {lex_rank!s:>2}  fused {fus_rank!s:>2}  {query}")
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--corpus", type=Path, default=CORPUS)
@@ -242,7 +347,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--sample", action="store_true", help="the repository's sample KB and its judged set"
     )
+    parser.add_argument("--kb", type=Path, help="rank through a tilbase KB kept in this folder")
+    parser.add_argument("--alpha", type=float, help="with --kb: semantic_alpha (default 0.4)")
     args = parser.parse_args(argv)
+    if args.kb is not None:
+        return run_through_kb(args)
     if args.sample:
         docs, judged = read_sample_kb()
     elif not args.corpus.is_dir() or not args.queries.is_file():
