@@ -357,3 +357,22 @@ def test_semantic_off_never_imports_numpy(notes_kb: Path) -> None:
     assert _imported_after(config, ["rm", "fzf"]) == []
     enable(notes_kb)
     assert _imported_after(config, ["search", "rebase", "--lexical"]) == []
+
+
+@needs_extra
+def test_vectors_that_cannot_be_saved_still_serve_the_search(
+    notes_kb: Path, words_model: list[Any], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import errno
+
+    from tilbase.semantic.store import EmbeddingStore
+
+    def read_only(self: EmbeddingStore, *, prune: bool) -> None:
+        raise OSError(errno.EROFS, "Read-only file system")
+
+    monkeypatch.setattr(EmbeddingStore, "_save", read_only)
+    enable(notes_kb)
+    kb = KnowledgeBase(load_config(notes_kb / "config.yaml"))
+    result = kb.search(NoteFilter(query="issue between repository"))
+    assert ids(result)[0] == "transfer"
+    assert any("could not be saved (Read-only file system)" in w for w in kb.warnings)

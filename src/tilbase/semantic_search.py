@@ -106,6 +106,16 @@ class SemanticSearch:
         stats = ranker.sync(notes, progress=advance if pending else None, complete=True)
         return stats.embedded
 
+    def _refresh_for_reading(self, notes: Sequence[Note], warnings: list[str]) -> None:
+        """``refresh`` before a search: vectors that cannot be saved still serve this search."""
+        try:
+            self.refresh(notes)
+        except OSError as exc:  # a read-only or full disk: the vectors are derived data
+            warnings.append(
+                f"semantic vectors in {embeddings_dir(self.config)} could not be saved "
+                f"({exc.strerror or exc}); notes are embedded again next time"
+            )
+
     # -- searching -----------------------------------------------------------------------
 
     def search(
@@ -131,7 +141,7 @@ class SemanticSearch:
             if note is not None and note_filter.matches_metadata(note):
                 bm25[note.id] = hit.score or 0.0
         pool = [note.id for note in scan.notes if note_filter.matches_metadata(note)]
-        self.refresh(scan.notes)
+        self._refresh_for_reading(scan.notes, searcher.warnings)
         strict = parsed.fallback is None and is_strict_syntax(text)
         ranked = self.ranker.rank(
             query_words(text),
@@ -164,7 +174,7 @@ class SemanticSearch:
         scan = searcher.scan()
         by_path = scan.by_path()
         by_id = {other.id: other for other in scan.notes}
-        self.refresh(scan.notes)
+        self._refresh_for_reading(scan.notes, searcher.warnings)
         bm25 = {
             other.id: hit.score or 0.0
             for hit in matches.hits
