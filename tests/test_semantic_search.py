@@ -357,6 +357,9 @@ def test_semantic_off_never_imports_numpy(notes_kb: Path) -> None:
     assert _imported_after(config, ["rm", "fzf"]) == []
     enable(notes_kb)
     assert _imported_after(config, ["search", "rebase", "--lexical"]) == []
+    assert _imported_after(config, ["search", "rebase", "--sort", "date"]) == []
+    # `til add` stays cheap with semantic on: it loads nothing of it (the next search embeds).
+    assert _imported_after(config, ["add", "a new note about tea"]) == []
 
 
 @needs_extra

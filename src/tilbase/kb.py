@@ -340,6 +340,7 @@ class KnowledgeBase:
         ``semantic`` overrides the config's ``semantic`` for this search
         (``til search --semantic/--lexical``).
         """
+        semantic = semantic if sort == "relevance" else False  # a date order needs no model
         return self._searcher(semantic).search(note_filter, limit=limit, sort=sort)
 
     def search_notes(self, note_filter: NoteFilter) -> list[Note]:
