@@ -156,3 +156,9 @@ def test_embedding_text_joins_title_and_body() -> None:
     assert embedding_text(" Title ", "Body\n") == "Title\n\nBody"
     assert embedding_text("", "Body") == "Body"
     assert embedding_text("Title", "  ") == "Title"
+
+
+def test_embedding_text_does_not_repeat_a_title_the_body_opens_with() -> None:
+    assert embedding_text("Check nginx", "# Check nginx\n\nnginx -t\n") == "Check nginx\n\nnginx -t"
+    assert embedding_text("Tea is hot", "Tea is hot\n") == "Tea is hot"
+    assert embedding_text("Tea", "# Coffee\n\nhot") == "Tea\n\n# Coffee\n\nhot"
