@@ -268,8 +268,28 @@ def open_eval_kb(kb_dir: Path, notes_dir: Path, alpha: float | None) -> Knowledg
     return kb
 
 
+def _fused_at(
+    kb: KnowledgeBase, search: Callable[..., list[str]], alpha: float
+) -> Callable[[str], list[str]]:
+    """The fused search with ``semantic_alpha`` set to ``alpha`` for the call."""
+
+    def run(query: str) -> list[str]:
+        semantic = kb.semantic_search()
+        assert semantic is not None
+        saved, semantic.alpha = semantic.alpha, alpha
+        try:
+            return search(query, fused=True)
+        finally:
+            semantic.alpha = saved
+
+    return run
+
+
 def through_kb(
-    kb: KnowledgeBase, notes_dir: Path, judged: Sequence[tuple[str, set[str]]]
+    kb: KnowledgeBase,
+    notes_dir: Path,
+    judged: Sequence[tuple[str, set[str]]],
+    extra_alphas: Sequence[float] = (),
 ) -> list[tuple[str, list[list[str]], float]]:
     """Rankings (relative paths) and median ms per query: FTS5-OR, cosine, lexical, fused."""
     from tilbase.filters import NoteFilter
@@ -300,6 +320,8 @@ def through_kb(
             lambda q: search(q, fused=True),
         ),
     ]
+    for alpha in extra_alphas:
+        methods.append((f"tilbase fused, alpha {alpha:.1f}", _fused_at(kb, search, alpha)))
     rows = []
     for name, method in methods:
         method(judged[0][0])  # warm up (loads, first scan)
@@ -321,7 +343,7 @@ def run_through_kb(args: argparse.Namespace) -> int:
         judged, notes_dir = read_queries(args.queries), args.corpus
     kb = open_eval_kb(args.kb, notes_dir, args.alpha)
     print(f"{len(kb.notes())} notes, {len(judged)} judged queries")
-    rows = through_kb(kb, notes_dir, judged)
+    rows = through_kb(kb, notes_dir, judged, args.alphas)
     print("\n| method | top-1 | top-3 | MRR@10 | ms/query (in process) |\n|---|---|---|---|---|")
     for name, rankings, millis in rows:
         print(f"{quality(rankings, judged).row(name)} {millis:.0f} |")
@@ -349,6 +371,12 @@ def main(argv: list[str] | None = None) -> int:
     )
     parser.add_argument("--kb", type=Path, help="rank through a tilbase KB kept in this folder")
     parser.add_argument("--alpha", type=float, help="with --kb: semantic_alpha (default 0.4)")
+    parser.add_argument(
+        "--alphas",
+        type=lambda text: [float(a) for a in text.split(",")],
+        default=[],
+        help="with --kb: also the fused ranking at these alphas (0.3,0.5,...)",
+    )
     args = parser.parse_args(argv)
     if args.kb is not None:
         return run_through_kb(args)
