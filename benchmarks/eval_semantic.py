@@ -316,12 +316,12 @@ def through_kb(
         ("all-MiniLM-L6-v2 cosine alone", cosine),
         ("tilbase lexical (til search --lexical)", lambda q: search(q, fused=False)),
         (
-            f"tilbase fused, alpha {semantic.alpha:.1f} (til search --semantic)",
+            f"tilbase fused, alpha {semantic.alpha:.2f} (til search --semantic)",
             lambda q: search(q, fused=True),
         ),
     ]
     for alpha in extra_alphas:
-        methods.append((f"tilbase fused, alpha {alpha:.1f}", _fused_at(kb, search, alpha)))
+        methods.append((f"tilbase fused, alpha {alpha:.2f}", _fused_at(kb, search, alpha)))
     rows = []
     for name, method in methods:
         method(judged[0][0])  # warm up (loads, first scan)
@@ -370,7 +370,7 @@ def main(argv: list[str] | None = None) -> int:
         "--sample", action="store_true", help="the repository's sample KB and its judged set"
     )
     parser.add_argument("--kb", type=Path, help="rank through a tilbase KB kept in this folder")
-    parser.add_argument("--alpha", type=float, help="with --kb: semantic_alpha (default 0.4)")
+    parser.add_argument("--alpha", type=float, help="with --kb: semantic_alpha (default 0.3)")
     parser.add_argument(
         "--alphas",
         type=lambda text: [float(a) for a in text.split(",")],

@@ -60,7 +60,7 @@ _KEYS: dict[str, _Key] = {
 }
 
 #: BM25's weight in the fused ranking; tilbase.semantic.fusion.DEFAULT_ALPHA (not imported here).
-DEFAULT_SEMANTIC_ALPHA = 0.4
+DEFAULT_SEMANTIC_ALPHA = 0.3
 
 
 @dataclass(frozen=True)

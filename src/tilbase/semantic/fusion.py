@@ -15,10 +15,14 @@ from typing import TypeVar
 
 K = TypeVar("K", bound=Hashable)
 
-DEFAULT_ALPHA = 0.4
-"""BM25's weight: the best on both dev sets (jbranchaud, 80 queries; the sample KB, 35).
+DEFAULT_ALPHA = 0.3
+"""BM25's weight: the best on both dev sets through tilbase's own search path.
 
-Measured by benchmarks/eval_semantic.py: 0.3-0.7 all beat FTS5-OR there."""
+Measured by ``benchmarks/eval_semantic.py --kb DIR --alphas ...`` (Whoosh's BM25F as
+the lexical side): jbranchaud (80 queries) top-1/top-3/MRR@10 at 0.2 .812/.925/.874,
+0.3 .800/.938/.874, 0.4 .762/.900/.847, 0.5 .750/.900/.839; the sample KB (35) .971/
+1.000/.986 for 0.2-0.4. (With SQLite FTS5 as the lexical side 0.4 was best; a
+change to Whoosh's ranking may move it: measure again.)"""
 
 
 def minmax(scores: Mapping[K, float]) -> dict[K, float]:
