@@ -372,7 +372,7 @@ def test_a_config_with_an_unknown_key_is_one_line_and_exit_1(tmp_path: Path, run
     assert result.exit_code == 1
     assert (
         result.stderr
-        == f"error: {config}:2: unknown key 'notes_folder' (did you mean 'notes_dir'?); known keys: notes_dir, index_dir, editor, date_order, sync, sync_name, sync_email\n"
+        == f"error: {config}:2: unknown key 'notes_folder' (did you mean 'notes_dir'?); known keys: notes_dir, index_dir, editor, date_order, sync, sync_name, sync_email, semantic, semantic_alpha\n"
     )
 
 

@@ -86,6 +86,7 @@ class _Key:
     kind: type
     help: str
     choices: tuple[str, ...] = ()
+    bounds: tuple[float, float] | None = None
 
 
 _KEYS: dict[str, _Key] = {
@@ -96,7 +97,13 @@ _KEYS: dict[str, _Key] = {
     "sync": _Key(str, "auto: `til sync` in the background after each write", ("auto", "manual")),
     "sync_name": _Key(str, "author name of the commits `til sync` makes"),
     "sync_email": _Key(str, "author email of the commits `til sync` makes"),
+    # Semantic recall (issue 14; needs the `semantic` extra).
+    "semantic": _Key(bool, "rank search and related by BM25 fused with a sentence model"),
+    "semantic_alpha": _Key(float, "BM25's weight in the fused ranking (0..1)", bounds=(0.0, 1.0)),
 }
+
+#: BM25's weight in the fused ranking; tilbase.semantic.fusion.DEFAULT_ALPHA (not imported here).
+DEFAULT_SEMANTIC_ALPHA = 0.3
 
 
 @dataclass(frozen=True)
@@ -113,6 +120,8 @@ class Config:
     sync: str = "manual"
     sync_name: str | None = None
     sync_email: str | None = None
+    semantic: bool = False
+    semantic_alpha: float = DEFAULT_SEMANTIC_ALPHA
 
     @property
     def trash_dir(self) -> Path:
@@ -168,13 +177,25 @@ def _parse(text: str, source: str) -> tuple[dict[str, Any], dict[str, int]]:
             )
         lines[key] = line
         value = yaml.load(yaml.serialize(value_node), Loader=_Loader)
+        value = _number(value) if spec.kind is float else value
         if not isinstance(value, spec.kind) or (isinstance(value, str) and not value.strip()):
-            raise ConfigError(f"{where}: '{key}' must be a non-empty {spec.kind.__name__}")
+            raise ConfigError(f"{where}: '{key}' must be {_KIND_NAMES[spec.kind]}")
+        if spec.bounds and not spec.bounds[0] <= cast(float, value) <= spec.bounds[1]:
+            low, high = spec.bounds
+            raise ConfigError(f"{where}: '{key}' must be between {low:g} and {high:g}, not {value}")
         if spec.choices and value not in spec.choices:
             choices = " or ".join(spec.choices)
             raise ConfigError(f"{where}: '{key}' must be {choices}, not '{value}'")
         settings[key] = value
     return settings, lines
+
+
+_KIND_NAMES = {str: "a non-empty str", bool: "true or false", float: "a number"}
+
+
+def _number(value: Any) -> Any:
+    """An int setting read as a float (``semantic_alpha: 1``); anything else unchanged."""
+    return float(value) if isinstance(value, int) and not isinstance(value, bool) else value
 
 
 def _resolve(root: Path, value: str) -> Path:
@@ -219,6 +240,8 @@ def config_from_settings(
         sync=settings.get("sync", "manual"),
         sync_name=settings.get("sync_name"),
         sync_email=settings.get("sync_email"),
+        semantic=settings.get("semantic", False),
+        semantic_alpha=settings.get("semantic_alpha", DEFAULT_SEMANTIC_ALPHA),
     )
     problem = _index_dir_problem(config)
     if problem is not None:

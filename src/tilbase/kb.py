@@ -34,6 +34,7 @@ if TYPE_CHECKING:
     from tilbase.index.manifest import SyncReport
     from tilbase.index.reader import IndexReader
     from tilbase.search import Searcher, SearchResult
+    from tilbase.semantic_search import SemanticProgress, SemanticSearch
     from tilbase.stats import Stats
     from tilbase.sync import GitSyncReport
     from tilbase.tags import RenamePlan, TagCount, TagEdit
@@ -111,6 +112,9 @@ class KnowledgeBase:
         self._scan: ScanResult | None = None
         #: The catalog (``.tilbase/catalog.sqlite``), kept current with the files in one walk.
         self.catalogs = CatalogKeeper(self.store, self.warnings)
+        # Semantic recall (issue 14): loaded only when on; the CLI sets the progress callback.
+        self._semantic: SemanticSearch | None = None
+        self.semantic_progress: SemanticProgress | None = None
 
     @classmethod
     def open(
@@ -158,13 +162,29 @@ class KnowledgeBase:
         except ValueError:
             return str(index_dir)
 
-    def _searcher(self) -> Searcher:
+    def _searcher(self, semantic: bool | None = None) -> Searcher:
         import tilbase.index  # noqa: F401  (first: it gives Whoosh a lighter cached_property)
         from tilbase.search import Searcher
 
-        return Searcher(
+        searcher = Searcher(
             self.store, self.keeper, self.scan, self._fresh_view, self.warnings, self._select
         )
+        searcher.semantic = self.semantic_search(semantic)
+        return searcher
+
+    def semantic_search(self, override: bool | None = None) -> SemanticSearch | None:
+        """The semantic ranking when on (config ``semantic``, or ``override``), else None.
+
+        Nothing of ``tilbase.semantic`` (nor numpy) is imported when it is off.
+        """
+        if not (self.config.semantic if override is None else override):
+            return None
+        if self._semantic is None:
+            from tilbase.semantic_search import SemanticSearch
+
+            self._semantic = SemanticSearch(self.config)
+        self._semantic.progress = self.semantic_progress
+        return self._semantic
 
     def sync_index(self, *, changed: bool = False) -> bool:
         """Bring the index up to date; False (and a warning) when it is busy or read-only."""
@@ -304,10 +324,8 @@ class KnowledgeBase:
 
     def remove(self, id_or_prefix: str) -> RemovedNote:
         """Move a note to the trash (``.tilbase/trash/``)."""
-        note = self.get(id_or_prefix)
-        trash_path = self.store.trash(note)
-        self.notes_changed()
-        return RemovedNote(note, trash_path)
+        [removed] = self.remove_many([id_or_prefix])
+        return removed
 
     def edit(self, id_or_prefix: str, open_editor: EditorRunner) -> Note:
         """Edit a note in the editor (``til edit``); the note as saved. See ``edit_note``."""
@@ -409,10 +427,16 @@ class KnowledgeBase:
         *,
         limit: int | None = 10,
         sort: SortOrder = "relevance",
+        semantic: bool | None = None,
     ) -> SearchResult:
-        """Find the notes matching ``note_filter``; see ``tilbase.search.Searcher.search``."""
+        """Find the notes matching ``note_filter``; see ``tilbase.search.Searcher.search``.
+
+        ``semantic`` overrides the config's ``semantic`` for this search
+        (``til search --semantic/--lexical``).
+        """
         self._look_again()
-        return self._searcher().search(note_filter, limit=limit, sort=sort)
+        semantic = semantic if sort == "relevance" else False  # a date order needs no model
+        return self._searcher(semantic).search(note_filter, limit=limit, sort=sort)
 
     def search_notes(self, note_filter: NoteFilter) -> list[Note]:
         """Every note matching ``note_filter``, best first (no limit, no snippets)."""
@@ -431,10 +455,17 @@ class KnowledgeBase:
         return self._searcher().related(self._resolve(id_or_prefix), limit=limit)
 
     def reindex(self, progress: Callable[[int, int], None] | None = None) -> SyncReport:
-        """Rebuild the index from scratch (``til reindex``); the report counts what changed."""
+        """Rebuild the index from scratch (``til reindex``); the report counts what changed.
+
+        With semantic search on, notes lacking a vector are then embedded.
+        """
         self._scan = None
         self.catalogs.rebuild()
-        return self.keeper.rebuild(self._catalog_now, progress)
+        report = self.keeper.rebuild(self._catalog_now, progress)
+        semantic = self.semantic_search()
+        if semantic is not None:  # issue 14: embeddings are derived data too
+            semantic.refresh(self.notes())
+        return report
 
     # -- importing, tags, export -------------------------------------------------
 
@@ -447,7 +478,15 @@ class KnowledgeBase:
         """Import notes from ``sources`` (``til import``); see ``tilbase.importer``."""
         from tilbase.importer import import_sources
 
-        return import_sources(self, sources, options, progress)
+        report = import_sources(self, sources, options, progress)
+        semantic = None if options.dry_run else self.semantic_search()
+        if semantic is not None:  # issue 14: embed the new notes now, with progress
+            try:
+                semantic.refresh(self.notes())
+            except TilError as exc:  # the notes are imported; the next search embeds them
+                hint = f" — {exc.hint}" if exc.hint else ""
+                self.warnings.append(f"imported; not embedded for semantic search: {exc}{hint}")
+        return report
 
     def tag_add(self, id_or_prefix: str, tags: Iterable[str]) -> TagEdit:
         """Add tags to a note's frontmatter."""
@@ -561,6 +600,10 @@ class KnowledgeBase:
         notes = list(dict.fromkeys(self.get(key) for key in ids_or_prefixes))
         removed = [RemovedNote(note, self.store.trash(note)) for note in notes]
         self.notes_changed()
+        if self.config.semantic:  # issue 14: drop their vectors (derived data)
+            from tilbase.semantic_search import forget_notes
+
+            forget_notes(self.config, [note.id for note in notes])
         return removed
 
     def trash_list(self) -> list[TrashedNote]:

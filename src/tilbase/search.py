@@ -24,6 +24,7 @@ if TYPE_CHECKING:
     from tilbase.index.highlight import Snippet
     from tilbase.index.keeper import IndexKeeper
     from tilbase.index.reader import IndexHit
+    from tilbase.semantic_search import SemanticSearch
     from tilbase.store import NoteStore, ScanResult
 
 __all__ = ["SearchHit", "SearchResult", "Searcher"]
@@ -80,6 +81,9 @@ class Searcher:
     the catalog, newest first.
     """
 
+    #: Fused BM25 + cosine ranking (issue 14), set by the KB when semantic search is on.
+    semantic: SemanticSearch | None = None
+
     def __init__(
         self,
         store: NoteStore,
@@ -118,6 +122,8 @@ class Searcher:
             return SearchResult(
                 [SearchHit(n, None, ((n.title, False),), _opening(n)) for n in shown], len(notes)
             )
+        if self.semantic is not None and sort == "relevance":  # issue 14: fused ranking
+            return self.semantic.search(self, note_filter, limit)
         from tilbase.query.syntax import filter_query, parse_query
 
         index = self.keeper.index
@@ -196,6 +202,8 @@ class Searcher:
         if note.path is None:
             raise SearchError(f"note '{note.id}' has no file under {self.store.notes_dir}")
         rel = self.store.relpath(note.path)
+        if self.semantic is not None:  # issue 14: fused ranking
+            return self.semantic.related(self, note, rel, limit)
         index = self.keeper.index
         text = f"{note.title}\n{note.topic or ''}\n{note.body}"
         matches = self.keeper.read(self.rescan, lambda: index.related(rel, text, limit=limit))
@@ -238,6 +246,9 @@ def _search_hit(note: Note, score: float | None, terms: frozenset[str]) -> Searc
         highlight_text(note.title, terms, whole=True),
         highlight_text(note.body, terms),
     )
+
+
+highlighted_hit = _search_hit  # for the semantic ranking (tilbase.semantic_search)
 
 
 def _opening(note: Note) -> Snippet:

@@ -60,6 +60,7 @@ def import_(
     from tilbase.parse import get_style
     from tilbase.render import print_json
     from tilbase.render.ingest import import_progress, print_import_summary
+    from tilbase.render.semantic import semantic_progress
 
     if style:
         get_style(style)
@@ -68,7 +69,10 @@ def import_(
     )
     kb = open_kb(ctx)
     sources = collect_sources(paths, exclude=[kb.config.notes_dir, kb.config.state_dir])
-    with import_progress(len(sources.files), enabled=not as_json) as progress:
+    with (
+        import_progress(len(sources.files), enabled=not as_json) as progress,
+        semantic_progress() as kb.semantic_progress,
+    ):
         report = kb.import_(sources, options, progress)
     show_warnings(kb)
     if as_json:

@@ -28,6 +28,17 @@ class SortChoice(StrEnum):
     date = "date"
 
 
+# Semantic recall (issue 14): per-call override of config.yaml's `semantic`.
+SemanticOption = Annotated[
+    bool | None,
+    typer.Option(
+        "--semantic/--lexical",
+        help="Rank by words and meaning (needs tilbase[semantic]) or by words only; "
+        "default: config.yaml's semantic.",
+    ),
+]
+
+
 def search(
     ctx: typer.Context,
     words: Annotated[
@@ -49,6 +60,7 @@ def search(
         SortChoice, typer.Option("--sort", help="Order: relevance or date (newest first).")
     ] = SortChoice.relevance,
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
+    semantic: SemanticOption = None,
 ) -> None:
     """Find notes by words, tags, topic and dates; ranked, with highlighted snippets.
 
@@ -59,13 +71,15 @@ def search(
       til search 'title:docker AND compose' -n 5 --json
     """
     from tilbase.render.search import print_search_notes, print_search_result
+    from tilbase.render.semantic import semantic_progress
 
     query = " ".join(words) if words else None
     kb = open_kb(ctx)
     note_filter = note_filter_from_options(
         query, tags, topic, since, until, date_order=kb.config.date_order
     )
-    result = kb.search(note_filter, limit=limit, sort=sort.value)
+    with semantic_progress() as kb.semantic_progress:
+        result = kb.search(note_filter, limit=limit, sort=sort.value, semantic=semantic)
     show_warnings(kb)
     print_search_notes(result, limit=limit)
     print_search_result(result, as_json=as_json)
@@ -92,9 +106,11 @@ def related(
       til related 2023-01-05 -n 3 --json
     """
     from tilbase.render.search import print_search_result
+    from tilbase.render.semantic import semantic_progress
 
     kb = open_kb(ctx)
-    result = kb.related(note_id, limit=limit)
+    with semantic_progress() as kb.semantic_progress:
+        result = kb.related(note_id, limit=limit)
     show_warnings(kb)
     empty = "no related notes found" if limit else None
     print_search_result(result, as_json=as_json, empty=empty)
@@ -108,9 +124,10 @@ def reindex(ctx: typer.Context) -> None:
       til reindex
     """
     from tilbase.render.search import print_reindex_report, reindex_progress
+    from tilbase.render.semantic import semantic_progress
 
     kb = open_kb(ctx)
-    with reindex_progress() as progress:
+    with reindex_progress() as progress, semantic_progress() as kb.semantic_progress:
         report = kb.reindex(progress)
     show_warnings(kb)
     print_reindex_report(report)

@@ -118,12 +118,14 @@ class IndexReader:
         filter_query: wq.Query | None = None,
         limit: int | None = 10,
         sort: SortOrder = "relevance",
+        correct_typos: bool = CORRECT_TYPOS,
     ) -> Matches:
         """Run a parsed query; ``limit=None`` returns every match.
 
         ``Matches.total`` counts every match whatever the limit. Hits carry
         their relevance score, also when sorted by date (newest first,
-        undated notes last).
+        undated notes last). With ``correct_typos``, a word in no note is
+        searched as its "did you mean" word as well.
         """
 
         def run(searcher: Any) -> Matches:
@@ -131,7 +133,7 @@ class IndexReader:
             hits, total = ranked(searcher, parsed, filter_query, limit, sort)
             suggestion = suggest(parsed, reader, found_nothing=not total)
             searched = parsed
-            if suggestion is not None and CORRECT_TYPOS:
+            if suggestion is not None and correct_typos:
                 # A word in no note matches nothing: search its closest real word as well.
                 corrected = parse_query(suggestion, self.schema)
                 if corrected.fallback is None:
