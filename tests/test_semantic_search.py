@@ -206,6 +206,28 @@ def test_embeddings_follow_an_outside_edit(notes_kb: Path, words_model: list[Any
 
 
 @needs_extra
+def test_a_search_with_nothing_changed_reads_only_the_notes_it_shows(
+    notes_kb: Path, words_model: list[Any], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from tilbase.store.notes import NoteStore
+
+    enable(notes_kb)
+    KnowledgeBase(load_config(notes_kb / "config.yaml")).search(NoteFilter(query="git"))
+    read: list[Path] = []
+    real_read_file = NoteStore.read_file
+
+    def counting(self: NoteStore, path: Path) -> Any:
+        read.append(path)
+        return real_read_file(self, path)
+
+    monkeypatch.setattr(NoteStore, "read_file", counting)
+    kb = KnowledgeBase(load_config(notes_kb / "config.yaml"))
+    result = kb.search(NoteFilter(query="git"), limit=1)
+    assert len(result.hits) == 1
+    assert read == [result.hits[0].note.path]
+
+
+@needs_extra
 def test_add_does_not_embed_and_the_next_search_does(
     notes_kb: Path, words_model: list[Any]
 ) -> None:

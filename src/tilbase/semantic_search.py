@@ -33,6 +33,7 @@ if TYPE_CHECKING:
     from tilbase.model import Note
     from tilbase.search import Searcher, SearchResult
     from tilbase.semantic.ranker import SemanticRanker
+    from tilbase.store.view import ScanResult
 
 __all__ = ["SemanticProgress", "SemanticSearch", "forget_notes", "is_strict_syntax"]
 
@@ -40,6 +41,8 @@ SemanticProgress = Callable[[str, int, "int | None"], None]
 """``progress(task, done, total)``: "downloading model.safetensors" (bytes) or
 "embedding notes" (notes); called with ``done=0`` when a task starts."""
 
+#: Records the catalog generation the vectors were last brought up to date with.
+GENERATION_FILE = "catalog-generation"
 #: The lexical side of ``til related``: Whoosh's more-like-this hits considered.
 RELATED_CANDIDATES = 50
 
@@ -116,6 +119,29 @@ class SemanticSearch:
                 f"({exc.strerror or exc}); notes are embedded again next time"
             )
 
+    def _refresh_if_changed(self, scan: ScanResult, warnings: list[str]) -> None:
+        """``refresh`` before a search, unless no note changed since the last one.
+
+        The catalog's generation changes with every note written, removed or edited
+        outside tilbase; with it (and the vectors file) unchanged, every note already
+        has its vector and no note file needs reading.
+        """
+        marker = embeddings_dir(self.config) / GENERATION_FILE
+        if _read_marker(marker) == self._stamp(scan):
+            return
+        self._refresh_for_reading(scan.notes, warnings)
+        with contextlib.suppress(OSError):
+            marker.write_text(self._stamp(scan), encoding="utf-8")
+
+    def _stamp(self, scan: ScanResult) -> str:
+        from tilbase.semantic.store import STORE_FILE
+
+        try:
+            vectors = (embeddings_dir(self.config) / STORE_FILE).stat().st_mtime_ns
+        except OSError:
+            vectors = 0
+        return f"{scan.generation} {vectors}"
+
     # -- searching -----------------------------------------------------------------------
 
     def search(
@@ -137,15 +163,15 @@ class SemanticSearch:
             ),
         )
         scan = searcher.scan()
-        by_path = scan.by_path()
-        by_id = {note.id: note for note in scan.notes}
+        ids_by_path = scan.ids  # from the catalog: no note file is read for ranking
+        pool = _pool(searcher, note_filter, ids_by_path)
+        allowed = set(pool)
         bm25: dict[str, float] = {}
         for hit in matches.hits:
-            note = by_path.get(hit.path)
-            if note is not None and note_filter.matches_metadata(note):
-                bm25[note.id] = hit.score or 0.0
-        pool = [note.id for note in scan.notes if note_filter.matches_metadata(note)]
-        self._refresh_for_reading(scan.notes, searcher.warnings)
+            note_id = ids_by_path.get(hit.path)
+            if note_id is not None and note_id in allowed:
+                bm25[note_id] = hit.score or 0.0
+        self._refresh_if_changed(scan, searcher.warnings)
         strict = parsed.fallback is None and is_strict_syntax(text)
         ranked = self.ranker.rank(
             query_words(text),
@@ -155,7 +181,11 @@ class SemanticSearch:
             dense_candidates=0 if strict else _dense_candidates(),
         )
         shown = ranked if limit is None else ranked[:limit]
-        hits = [highlighted_hit(by_id[key], score, matches.terms) for key, score in shown]
+        by_path = scan.by_path()
+        path_of = {note_id: rel for rel, note_id in ids_by_path.items()}
+        hits = [
+            highlighted_hit(by_path[path_of[key]], score, matches.terms) for key, score in shown
+        ]
         return SearchResult(
             hits,
             len(ranked),
@@ -177,17 +207,41 @@ class SemanticSearch:
         )
         scan = searcher.scan()
         by_path = scan.by_path()
-        by_id = {other.id: other for other in scan.notes}
-        self._refresh_for_reading(scan.notes, searcher.warnings)
+        ids_by_path = scan.ids
+        path_of = {note_id: rel for rel, note_id in ids_by_path.items()}
+        self._refresh_if_changed(scan, searcher.warnings)
         bm25 = {
-            other.id: hit.score or 0.0
+            other_id: hit.score or 0.0
             for hit in matches.hits
-            if (other := by_path.get(hit.path)) is not None and other.id != note.id
+            if (other_id := ids_by_path.get(hit.path)) is not None and other_id != note.id
         }
-        cosine = dict(self.ranker.related(note.id, pool=by_id, limit=RELATED_CANDIDATES))
-        fused = [(key, score) for key, score in fuse(bm25, cosine, self.alpha) if key in by_id]
-        hits = [highlighted_hit(by_id[key], score, matches.terms) for key, score in fused[:limit]]
+        cosine = dict(self.ranker.related(note.id, pool=path_of, limit=RELATED_CANDIDATES))
+        fused = [(key, score) for key, score in fuse(bm25, cosine, self.alpha) if key in path_of]
+        hits = [
+            highlighted_hit(by_path[path_of[key]], score, matches.terms)
+            for key, score in fused[:limit]
+        ]
         return SearchResult(hits, len(hits), query=note.id)
+
+
+def _read_marker(path: Path) -> str | None:
+    try:
+        return path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError):
+        return None
+
+
+def _pool(searcher: Searcher, note_filter: NoteFilter, ids_by_path: dict[str, str]) -> list[str]:
+    """The ids a fused hit may come from: the notes passing the metadata filters."""
+    from tilbase.store.view import NoteRows
+
+    if not (note_filter.tags or note_filter.topic or note_filter.since or note_filter.until):
+        return list(ids_by_path.values())
+    chosen = searcher.select(note_filter) if searcher.select is not None else None
+    if isinstance(chosen, NoteRows):  # the catalog answered: ids without reading files
+        return chosen.ids()
+    notes = chosen if chosen is not None else searcher.scan().notes
+    return [note.id for note in notes if note_filter.matches_metadata(note)]
 
 
 def _dense_candidates() -> int:

@@ -81,6 +81,10 @@ class NoteRows(Sequence[Note]):
     def __len__(self) -> int:
         return len(self._rows)
 
+    def ids(self) -> list[str]:
+        """The notes' ids, in order, without reading any file."""
+        return [row.id for row in self._rows]
+
     @overload
     def __getitem__(self, index: int) -> Note: ...
 
