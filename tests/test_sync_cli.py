@@ -96,6 +96,23 @@ def test_sync_auto_is_a_config_key(kb_dir: Path) -> None:
     assert auto_sync_enabled(load_config(kb_dir / "config.yaml"))
 
 
+def test_sync_auto_starts_one_background_sync_after_writes(
+    run: Run, kb_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import tilbase.sync
+
+    started: list[Path] = []
+    monkeypatch.setattr(tilbase.sync, "start_background_sync", started.append)
+    assert run("add", "before auto sync").exit_code == 0
+    assert started == []  # sync: manual (the default) starts nothing
+    (kb_dir / "config.yaml").write_text("notes_dir: notes\nsync: auto\n")
+    added = run("add", "captured while offline")
+    assert added.exit_code == 0
+    assert run("tag", "add", added.stdout.strip(), "offline").exit_code == 0
+    assert run("search", "offline").exit_code == 0  # reading starts nothing
+    assert started == [(kb_dir / "config.yaml").resolve()] * 2
+
+
 def _til(kb_dir: Path, *args: str) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
         [sys.executable, "-m", "tilbase", "--config", str(kb_dir / "config.yaml"), *args],

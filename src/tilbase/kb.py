@@ -115,6 +115,7 @@ class KnowledgeBase:
         # Semantic recall (issue 14): loaded only when on; the CLI sets the progress callback.
         self._semantic: SemanticSearch | None = None
         self.semantic_progress: SemanticProgress | None = None
+        self._sync_started = False  # ``sync: auto``: one background sync per KB object
 
     @classmethod
     def open(
@@ -418,6 +419,20 @@ class KnowledgeBase:
             self.catalogs.invalidate()
             self.catalogs.fresh()
         self.keeper.after_write(self._catalog_now)
+        self._sync_in_background()
+
+    def _sync_in_background(self) -> None:
+        """With ``sync: auto``, start one background ``til sync`` for this KB's writes.
+
+        It never blocks or fails the write: the notes are saved already, and a
+        sync that cannot run leaves a line in ``.tilbase/sync.log``.
+        """
+        if self.config.sync != "auto" or self._sync_started:
+            return
+        from tilbase.sync import start_background_sync
+
+        self._sync_started = True
+        start_background_sync(self.config.config_path)
 
     # -- searching -------------------------------------------------------------
 
