@@ -144,3 +144,15 @@ def test_derive_title_never_raises_and_respects_the_cap(text: str) -> None:
 @pytest.mark.parametrize("text", ["The answer is no. But why", "I sat. Then stood"])
 def test_common_words_that_look_like_abbreviations_still_end_a_sentence(text: str) -> None:
     assert derive_title(text) == text.split(". ")[0] + "."
+
+
+@given(st.text(alphabet="[]()<>#*_`\\> ab.!-", max_size=30))
+def test_clean_title_is_idempotent(raw: str) -> None:
+    # A title written into a file and read back (a repo export re-imported) must not change:
+    # hypothesis found '[>]' -> '>' -> '' ("Untitled") in the repo export round trip.
+    once = clean_title(raw)
+    assert clean_title(once) == once
+
+
+def test_a_bracketed_marker_title_cleans_in_one_go() -> None:
+    assert clean_title("[>]") == ""

@@ -96,8 +96,19 @@ def clean_title(text: str) -> str:
 
     Drops heading and list markers, emphasis, code backticks, link targets,
     HTML tags, backslash escapes, BOMs and carriage returns, and collapses
-    white space. ``C#`` and ``snake_case`` survive.
+    white space. ``C#`` and ``snake_case`` survive. Cleaning a clean title
+    changes nothing (``[>]`` is ``>`` and then nothing, not ``>``), so a title
+    written out and read back stays what it was.
     """
+    title = text
+    while True:
+        cleaned = _clean_once(title)
+        if cleaned == title:
+            return cleaned
+        title = cleaned
+
+
+def _clean_once(text: str) -> str:
     title = text.replace(_BOM, "").replace("\r", " ")
     title = _HEADING_MARKS.sub("", title.strip())
     title = _BLOCK_MARKS.sub("", title)

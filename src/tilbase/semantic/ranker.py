@@ -62,9 +62,11 @@ class SemanticRanker:
         Raises ``SemanticUnavailable`` (extra missing), ``ModelMissing`` or
         ``ModelMismatch``: one-line ``TilError`` s.
         """
+        from tilbase.semantic.deps import require_extra
         from tilbase.semantic.encoder import Encoder
         from tilbase.semantic.modelfiles import locate_model
 
+        require_extra()  # first: no model download for an extra that is not installed
         folder = locate_model(progress=download_progress)
         return cls(derived_dir / EMBEDDINGS_DIR, Encoder(folder))
 
