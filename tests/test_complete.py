@@ -109,6 +109,25 @@ def test_bash_completes_note_ids_of_show(filled_kb: Path) -> None:
     ]
 
 
+def test_completion_reads_no_note_file(filled_kb: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # Ids, titles, tags and topics come from the catalog: a Tab at 10,000 notes must not
+    # parse 10,000 files.
+    from tilbase.store.notes import NoteStore
+
+    complete("bash", f"til --config {filled_kb} show 2023")  # the catalog is current
+    read: list[Path] = []
+    real_read_file = NoteStore.read_file
+
+    def counting(self: NoteStore, path: Path) -> object:
+        read.append(path)
+        return real_read_file(self, path)
+
+    monkeypatch.setattr(NoteStore, "read_file", counting)
+    assert complete("bash", f"til --config {filled_kb} show 2024") == ["2024-02-01-the-gil-again"]
+    assert complete("bash", f"til --config {filled_kb} log --tag lang/") == ["lang/python"]
+    assert read == []
+
+
 def test_the_kb_can_come_from_the_environment(filled_kb: Path) -> None:
     assert complete("bash", "til edit 2024", {"TILBASE_CONFIG": str(filled_kb)}) == [
         "2024-02-01-the-gil-again"

@@ -89,7 +89,8 @@ def _config_path(ctx: Any) -> Path | None:
 def _notes(ctx: Any) -> list[Note]:
     from tilbase.kb import KnowledgeBase
 
-    return KnowledgeBase.open(_config_path(ctx)).notes()
+    # ``log`` answers from the catalog: ids, titles, dates, tags and topics, no file read.
+    return KnowledgeBase.open(_config_path(ctx)).log()
 
 
 def _safely(ctx: Any, incomplete: str | None, pick: Any) -> list[Candidate]:

@@ -111,7 +111,7 @@ def config(
         "state_dir": str(cfg.state_dir),
         "editor": cfg.editor,
         "date_order": cfg.date_order,
-        "notes": len(kb.notes()),
+        "notes": len(kb.log()),  # counted in the catalog, no note file read
     }
     show_warnings(kb)
     if as_json:
