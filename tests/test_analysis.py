@@ -2,12 +2,24 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
+from whoosh.analysis import (
+    STOP_WORDS,
+    Filter,
+    LowercaseFilter,
+    StemFilter,
+    StopFilter,
+    Token,
+    Tokenizer,
+)
 
-from tilbase.index.analysis import MAX_TOKEN, fold, tokens_of
-from tilbase.query.weighting import weighted_text
+from tilbase.index import analysis
+from tilbase.index.analysis import MAX_TOKEN, fold, text_analyzer, tokens_of
+from tilbase.query.weighting import FIELD_MARK, weighted_text
 
 
 def test_fold_removes_accents_and_spells_out_sharp_s() -> None:
@@ -60,7 +72,6 @@ def test_a_very_long_word_is_cut() -> None:
 
 def test_weighted_text_boosts_each_part(monkeypatch: pytest.MonkeyPatch) -> None:
     import tilbase.query.weighting
-    from tilbase.index.analysis import text_analyzer
 
     # Short parts would gain weight; here only the analyzer's reading of the markers counts.
     monkeypatch.setattr(tilbase.query.weighting, "SHORTEST_NORM", 1.0)
@@ -81,3 +92,101 @@ def test_any_text_analyses_without_error(text: str) -> None:
     for term in tokens_of(text):
         assert term
         assert len(term) <= MAX_TOKEN + 4
+
+
+# -- the fused analyzer against the Whoosh filter chain it replaces ---------------------
+#
+# TextAnalyzer does in one pass what this chain of Whoosh filters does token by token
+# (it was the analyzer until the chain's per-token cost made reindexing slow). The chain
+# stays here as the oracle: same terms, positions, boosts, spans and stop marks.
+
+
+class _ReferenceTokenizer(Tokenizer):  # type: ignore[misc]
+    def __call__(  # type: ignore[no-untyped-def]
+        self,
+        value,
+        positions=False,
+        chars=False,
+        keeporiginal=False,
+        removestops=True,
+        start_pos=0,
+        start_char=0,
+        mode="",
+        **kwargs,
+    ):
+        token = Token(positions, chars, removestops=removestops, mode=mode, **kwargs)
+        boost, pos = 1.0, start_pos - 1
+        for text, start, end, new in analysis._pieces(value):
+            if text.startswith(FIELD_MARK):
+                boost = float(text.strip(FIELD_MARK) or 1)
+                continue
+            if new or pos < start_pos:
+                pos += 1
+            token.text = text[:MAX_TOKEN]
+            token.boost, token.stopped = boost, False
+            if keeporiginal:
+                token.original = token.text
+            if positions:
+                token.pos = pos
+            if chars:
+                token.startchar, token.endchar = start_char + start, start_char + end
+            yield token
+
+
+class _ReferenceFold(Filter):  # type: ignore[misc]
+    def __call__(self, tokens):  # type: ignore[no-untyped-def]
+        for token in tokens:
+            text = token.text
+            if not text.isascii() and fold(text) != text:
+                token.text = fold(text)
+                yield token
+                token.text = text
+            yield token
+
+
+def _reference_chain() -> Any:
+    return (
+        _ReferenceTokenizer()
+        | LowercaseFilter()
+        | _ReferenceFold()
+        | StopFilter(stoplist=STOP_WORDS, minsize=1)
+        | StemFilter(stemfn=analysis.STEM)
+    )
+
+
+def _stream(analyzer: Any, text: str, **options: Any) -> list[tuple[Any, ...]]:
+    return [
+        (t.text, t.stopped, getattr(t, "pos", None), t.boost, t.startchar, t.endchar)
+        for t in analyzer(text, positions=True, chars=True, boosts=True, **options)
+    ]
+
+
+_MIXED = (
+    "The café's Straße: naïve os.replace, add_typer and getHTTPValue; c++ c# --dry-run "
+    "pm2.5 東京の天気は晴れです。日本語の全文検索を試す 🎉 the THE Über über x"
+)
+
+
+@pytest.mark.parametrize("removestops", [True, False])
+def test_the_fused_analyzer_matches_the_filter_chain(removestops: bool) -> None:
+    weighted = weighted_text("Café notes", "lang/python", ["git", "ünïcode"], _MIXED)
+    for text in (_MIXED, weighted, "the", "", "a b the c"):
+        assert _stream(text_analyzer(), text, removestops=removestops) == _stream(
+            _reference_chain(), text, removestops=removestops
+        )
+
+
+@given(st.text(max_size=120), st.booleans(), st.integers(0, 5))
+def test_the_fused_analyzer_matches_the_filter_chain_on_any_text(
+    text: str, removestops: bool, start_pos: int
+) -> None:
+    analyzer = text_analyzer()
+    for _ in range(2):  # the second pass reads the memo
+        assert _stream(analyzer, text, removestops=removestops, start_pos=start_pos) == (
+            _stream(_reference_chain(), text, removestops=removestops, start_pos=start_pos)
+        )
+
+
+def test_no_morph_gives_unstemmed_words() -> None:
+    words = [t.text for t in text_analyzer()("Running trees", no_morph=True)]
+    assert words == ["running", "trees"]

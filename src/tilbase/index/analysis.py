@@ -27,18 +27,10 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from typing import Any
 
-from whoosh.analysis import (
-    STOP_WORDS,
-    Filter,
-    LowercaseFilter,
-    StemFilter,
-    StopFilter,
-    Token,
-    Tokenizer,
-)
+from whoosh.analysis import STOP_WORDS, Analyzer, Token
 from whoosh.lang.porter import stem as porter_stem
 
 from tilbase.query.weighting import FIELD_MARK
@@ -115,18 +107,23 @@ def _pieces(text: str) -> Iterator[tuple[str, int, int, bool]]:
     """
     for match in _TOKEN.finditer(text):
         whole, start = match.group(), match.start()
-        if whole.isascii() and whole.isalnum() and (whole.islower() or whole[1:].islower()):
-            yield whole, start, match.end(), True  # the common case: a plain word
-            continue
         if whole.startswith(FIELD_MARK):
             yield whole, start, match.end(), False
             continue
-        words = list(_WORD.finditer(whole))
-        compound = len(words) > 1 or len(words[0].group()) != len(whole)
-        if compound:
-            yield whole, start, match.end(), True
-        for i, word in enumerate(words):
-            yield from _word_pieces(word.group(), start + word.start(), not compound or i > 0)
+        for piece, piece_start, piece_end, new in _match_pieces(whole):
+            yield piece, start + piece_start, start + piece_end, new
+
+
+def _match_pieces(whole: str) -> list[tuple[str, int, int, bool]]:
+    """The pieces of one token match, with spans relative to it (see ``_pieces``)."""
+    if whole.isascii() and whole.isalnum() and (whole.islower() or whole[1:].islower()):
+        return [(whole, 0, len(whole), True)]  # the common case: a plain word
+    words = list(_WORD.finditer(whole))
+    compound = len(words) > 1 or len(words[0].group()) != len(whole)
+    pieces = [(whole, 0, len(whole), True)] if compound else []
+    for i, word in enumerate(words):
+        pieces.extend(_word_pieces(word.group(), word.start(), not compound or i > 0))
+    return pieces
 
 
 def _word_pieces(word: str, start: int, new: bool) -> Iterator[tuple[str, int, int, bool]]:
@@ -163,18 +160,61 @@ def _cjk_pieces(word: str, start: int, new: bool) -> Iterator[tuple[str, int, in
         yield word[position:], start + position, start + len(word), new
 
 
-class CodeAwareTokenizer(Tokenizer):  # type: ignore[misc]  # Whoosh is untyped
-    """Words, code names (whole and split) and CJK character pairs; see the module docstring.
+def _terms_of(raw: str, stem: Callable[[str], str]) -> tuple[tuple[str, bool], ...]:
+    """The terms one tokenizer piece becomes, each with whether it is a stop word.
 
-    Field markers (``FIELD_MARK weight FIELD_MARK``) are not tokens: they set
-    the boost of the tokens after them.
+    Lower-cased; an accented word gives its folded form, then the form as
+    written; stop words are not stemmed, other words are.
+    """
+    lowered = raw.lower()
+    forms = [lowered]
+    if not lowered.isascii():
+        folded = fold(lowered)
+        if folded != lowered:
+            forms = [folded, lowered]
+    terms = []
+    for form in forms:
+        if not form or form in _STOP_WORDS:
+            terms.append((form, True))
+            continue
+        terms.append((stem(form), False))
+    return tuple(terms)
+
+
+class TextAnalyzer(Analyzer):  # type: ignore[misc]  # Whoosh is untyped
+    """Tokenize, lower-case, fold accents, drop stop words and stem, in one pass.
+
+    The same terms, positions, boosts and character spans as the Whoosh chain
+    ``tokenizer | LowercaseFilter() | fold | StopFilter(minsize=1) | StemFilter()``
+    (tests/test_analysis.py holds that chain and compares the two), without a
+    generator and a method call per token and filter: each distinct piece of
+    text is worked out once per process and remembered. Positions are
+    numbered as Whoosh's ``StopFilter`` numbers them: kept terms one after
+    another from the first kept term's position (so the whole form of a code
+    name and its parts get consecutive positions). ``no_morph=True`` (Whoosh's
+    request for unstemmed words) skips stemming. Field markers
+    (``FIELD_MARK weight FIELD_MARK``) are not terms: they set the boost of the
+    terms after them.
     """
 
+    is_morph = True
+    #: Distinct pieces remembered per process (a KB has a few hundred thousand words).
+    MEMO_LIMIT = 500_000
+
+    def __init__(self) -> None:
+        self._memo: dict[str, tuple[_MatchTerm, ...]] = {}
+
     def __eq__(self, other: object) -> bool:
-        return isinstance(other, CodeAwareTokenizer)
+        return isinstance(other, TextAnalyzer)
 
     def __hash__(self) -> int:
         return hash(type(self))
+
+    def __getstate__(self) -> dict[str, Any]:
+        return {}  # the memo is a cache: never pickled into an index or a writer process
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        self.__init__()  # type: ignore[misc]
 
     def __call__(
         self,
@@ -187,53 +227,69 @@ class CodeAwareTokenizer(Tokenizer):  # type: ignore[misc]  # Whoosh is untyped
         start_char: int = 0,
         tokenize: bool = True,
         mode: str = "",
+        no_morph: bool = False,
         **kwargs: Any,
     ) -> Iterator[Any]:
         token = Token(positions, chars, removestops=removestops, mode=mode, **kwargs)
+        memo = self._memo if not no_morph else {}
+        stem = _unstemmed if no_morph else STEM
         boost = 1.0
         pos = start_pos - 1
-        for text, start, end, new in _pieces(value):
-            if text.startswith(FIELD_MARK):
-                boost = float(text.strip(FIELD_MARK) or 1)
+        term_pos = pos
+        kept_pos: int | None = None  # the position of the last kept term (StopFilter's)
+        for match in _TOKEN.finditer(value):
+            whole = match.group()
+            if whole[0] == FIELD_MARK:
+                boost = float(whole.strip(FIELD_MARK) or 1)
                 continue
-            if new or pos < start_pos:
-                pos += 1
-            token.text = text[:MAX_TOKEN]
-            token.boost = boost
-            token.stopped = False
-            if keeporiginal:
-                token.original = token.text
-            if positions:
-                token.pos = pos
-            if chars:
-                token.startchar = start_char + start
-                token.endchar = start_char + end
-            yield token
-
-
-class FoldFilter(Filter):  # type: ignore[misc]  # Whoosh is untyped
-    """Folds accents; a word that changes is passed on in both forms (same position)."""
-
-    def __eq__(self, other: object) -> bool:
-        return isinstance(other, FoldFilter)
-
-    def __hash__(self) -> int:
-        return hash(type(self))
-
-    def __call__(self, tokens: Iterator[Any]) -> Iterator[Any]:
-        for token in tokens:
-            text = token.text
-            if text.isascii():
-                yield token
-                continue
-            folded = fold(text)
-            if folded != text:
-                boost = token.boost
-                token.text = folded
-                yield token
-                token.text = text
+            terms = memo.get(whole)
+            if terms is None:
+                terms = _match_terms(whole, stem)
+                if len(memo) < self.MEMO_LIMIT:
+                    memo[whole] = terms
+            at = match.start()
+            for term, stopped, first, new, piece_start, piece_end in terms:
+                if first:
+                    if new or pos < start_pos:
+                        pos += 1
+                    term_pos = pos
+                if stopped:
+                    if removestops:
+                        continue
+                    token.stopped = True
+                else:
+                    token.stopped = False
+                    if positions:
+                        kept_pos = term_pos if kept_pos is None else kept_pos + 1
+                        term_pos = kept_pos
+                token.text = term
                 token.boost = boost
-            yield token
+                if keeporiginal:
+                    token.original = whole[piece_start:piece_end][:MAX_TOKEN]
+                if positions:
+                    token.pos = term_pos
+                if chars:
+                    token.startchar = start_char + at + piece_start
+                    token.endchar = start_char + at + piece_end
+                yield token
+
+
+#: One term of a token match: (term, stop word, first term of its piece, piece takes a new
+#: position, start and end of the piece in the match).
+_MatchTerm = tuple[str, bool, bool, bool, int, int]
+
+
+def _match_terms(whole: str, stem: Callable[[str], str]) -> tuple[_MatchTerm, ...]:
+    """Every term of one token match, in order (what ``TextAnalyzer`` remembers)."""
+    terms: list[_MatchTerm] = []
+    for piece, start, end, new in _match_pieces(whole):
+        for i, (term, stopped) in enumerate(_terms_of(piece[:MAX_TOKEN], stem)):
+            terms.append((term, stopped, i == 0, new, start, end))
+    return tuple(terms)
+
+
+def _unstemmed(word: str) -> str:
+    return word
 
 
 #: Whoosh's English stop words. Adding question words (how, do, does, why, what, which, my)
@@ -248,13 +304,7 @@ STEM: Any = porter_stem
 
 def text_analyzer() -> Any:
     """The analyzer of every full-text field (and of query words searched in them)."""
-    return (
-        CodeAwareTokenizer()
-        | LowercaseFilter()
-        | FoldFilter()
-        | StopFilter(stoplist=_STOP_WORDS, minsize=1)
-        | StemFilter(stemfn=STEM, cachesize=50000)
-    )
+    return TextAnalyzer()
 
 
 def tokens_of(text: str) -> list[str]:

@@ -17,6 +17,7 @@ from whoosh.util.filelock import FileLock
 
 from tilbase import writelock
 from tilbase.errors import KBBusy
+from tilbase.index.codec import TilbaseCodec
 from tilbase.index.errors import IndexBroken, IndexBusy, IndexLocationError
 from tilbase.index.manifest import (
     MANIFEST_NAME,
@@ -197,7 +198,9 @@ class NoteIndex(IndexReader):
         start = time.perf_counter()
         by_path = current.by_path()
         try:
-            writer = self._ix.writer(timeout=self.lock_timeout, delay=_LOCK_POLL)
+            writer = self._ix.writer(
+                timeout=self.lock_timeout, delay=_LOCK_POLL, codec=TilbaseCodec()
+            )
         except index.LockError:
             raise IndexBusy("another process is writing the search index") from None
         except Exception as exc:
@@ -275,7 +278,7 @@ class NoteIndex(IndexReader):
     ) -> None:
         ix = index.create_in(str(folder), self.schema, indexname=INDEX_NAME)
         total = len(current.files)
-        writer = ix.writer(procs=procs, multisegment=procs > 1, limitmb=256)
+        writer = ix.writer(procs=procs, multisegment=procs > 1, limitmb=256, codec=TilbaseCodec())
         quiet_writer_processes(writer)
         try:
             for done, (rel, note) in enumerate(current.by_path().items(), start=1):
