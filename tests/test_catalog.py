@@ -640,3 +640,48 @@ def test_two_processes_writing_at_once_do_not_corrupt_it(db_path: Path) -> None:
         assert catalog._db.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
         assert [t.total for t in catalog.tag_totals()] == [150, 150, 150]
         assert catalog.duplicate_warnings() == []
+
+
+# -- the change log (the index catches up with what changed, issue 9) ---------------
+
+
+def test_the_change_log_lists_the_rows_written_after_a_generation(cat: Catalog) -> None:
+    cat.upsert(entry("a.md", "a"), SIG)
+    cat.upsert(entry("b.md", "b"), SIG)
+    key = cat.generation_key()
+    assert cat.changes_since(key) == {}
+    cat.upsert(entry("c.md", "c"), FileSig(5, 6, 7))
+    cat.delete("a.md")
+    assert cat.changes_since(key) == {"c.md": (6, 5, "c"), "a.md": None}
+
+
+def test_the_change_log_sees_an_id_given_back_to_an_unchanged_file(cat: Catalog) -> None:
+    cat.upsert(entry("a.md", "same"), SIG)
+    cat.upsert(entry("b.md", "same"), SIG)  # b waits for the id: it is known as same-2
+    key = cat.generation_key()
+    cat.delete("a.md")  # b's file did not change, but its id did
+    assert cat.changes_since(key) == {"a.md": None, "b.md": (1, 1, "same")}
+
+
+def test_every_write_keeps_the_epoch(cat: Catalog) -> None:
+    # Regression: a write set every meta value but the generation to NULL, the epoch too,
+    # so keys of two different catalogs could be equal.
+    first = cat.generation_key()
+    cat.upsert(entry("a.md", "a"), SIG)
+    assert cat.generation_key().split(":")[0] == first.split(":")[0] != ""
+
+
+def test_the_change_log_cannot_answer_for_another_catalog_or_too_far_back(
+    cat: Catalog, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    cat.upsert(entry("a.md", "a"), SIG)
+    assert cat.changes_since("someone-else:1") is None
+    assert cat.changes_since("garbage") is None
+    monkeypatch.setattr(catalog_module, "CHANGES_KEPT", 50)
+    key = cat.generation_key()
+    for i in range(200):
+        cat.upsert(entry(f"n{i}.md", f"n{i}"), SIG)
+    assert cat.changes_since(key) is None  # pruned past it
+    recent = cat.generation_key()
+    cat.delete("n5.md")
+    assert cat.changes_since(recent) == {"n5.md": None}

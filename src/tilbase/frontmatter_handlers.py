@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import json
 import re
-import tomllib
 from functools import cache
 from typing import Any
 
@@ -69,8 +68,10 @@ class TomlHandler(_ExactSplit):
     def load(self, fm: str, **kwargs: object) -> dict[str, Any]:
         """The block as a mapping (``ValueError`` when it is not TOML)."""
         try:
+            import tomllib  # here: most KBs never hold a TOML frontmatter
+
             return _mapping(tomllib.loads(fm))
-        except tomllib.TOMLDecodeError as exc:
+        except ValueError as exc:  # tomllib.TOMLDecodeError is a ValueError
             raise ValueError(str(exc).splitlines()[0] if str(exc) else "invalid TOML") from None
 
 

@@ -15,7 +15,6 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from tilbase.config import Config, find_config, load_config
-from tilbase.editing import EditorRunner, EditOutcome
 from tilbase.errors import InvalidInput, TilError
 from tilbase.filters import NoteFilter
 from tilbase.model import Note, make_id, usable_tags
@@ -25,6 +24,7 @@ from tilbase.store.freshness import CatalogKeeper
 from tilbase.text import derive_title
 
 if TYPE_CHECKING:
+    from tilbase.editing import EditorRunner, EditOutcome
     from tilbase.export import ExportOutcome, ExportRequest
     from tilbase.importer import ImportOptions, ImportReport, ProgressCallback, SourceSet
     from tilbase.index.keeper import IndexKeeper
@@ -38,8 +38,6 @@ if TYPE_CHECKING:
     from tilbase.trashcan import RestoredNote, TrashedNote
 
 __all__ = [
-    "EditOutcome",
-    "EditorRunner",
     "KnowledgeBase",
     "RemovedNote",
     "filter_by_date",

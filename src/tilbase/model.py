@@ -8,7 +8,6 @@ safe, unique file names.
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 import re
 import unicodedata
 from collections.abc import Container, Iterable
@@ -103,6 +102,8 @@ class Note:
             ",".join(self.tags),
             self.body,
         ]
+        import hashlib  # here: most commands never compare fingerprints
+
         return hashlib.sha256("\x1f".join(parts).encode("utf-8")).hexdigest()[:16]
 
     def with_changes(self, **changes: object) -> Note:

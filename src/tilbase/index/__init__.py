@@ -18,18 +18,11 @@ lazily, so ``from tilbase.index.errors import IndexBusy`` stays cheap.
 from __future__ import annotations
 
 import importlib
-import sys
-import types
-from functools import cached_property
 from typing import Any
 
-# Whoosh's reader takes ``cached_property`` from the PyPI package of that name, which
-# imports asyncio (~30% of importing whoosh.index and whoosh.qparser). The standard
-# library's has the same behaviour for how Whoosh uses it; give Whoosh that one.
-if "cached_property" not in sys.modules:
-    _shim = types.ModuleType("cached_property")
-    _shim.cached_property = cached_property  # type: ignore[attr-defined]
-    sys.modules["cached_property"] = _shim
+from tilbase import whooshshims
+
+whooshshims.install()  # before any Whoosh module loads (see tilbase.whooshshims)
 
 _WHERE = {
     "IndexBroken": "errors",

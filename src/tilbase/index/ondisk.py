@@ -20,18 +20,20 @@ from tilbase.errors import KBBusy
 from tilbase.index.codec import TilbaseCodec
 from tilbase.index.errors import IndexBroken, IndexBusy, IndexLocationError
 from tilbase.index.manifest import (
+    JOURNAL_NAME,
     MANIFEST_NAME,
     IndexDiff,
     Manifest,
     SyncReport,
     diff_manifest,
+    journal_line,
     manifest_text,
+    new_token,
     parse_manifest,
     renamed_files,
 )
 from tilbase.index.reader import IndexReader, Progress, describe, quietly
 from tilbase.index.schema import INDEX_NAME, build_schema, note_document
-from tilbase.index.workers import quiet_writer_processes, stop_writer_processes
 from tilbase.store import FileStat, ScanResult, atomic_write
 
 #: Seconds a writer waits for another tilbase process before giving up.
@@ -39,12 +41,14 @@ DEFAULT_LOCK_TIMEOUT = 10.0
 #: Full rebuilds of at least this many notes use two writer processes (measured on 2 cores:
 #: 1.5-2.8x faster for 4k-10k notes, 4.6 -> 3.2 s for 1,871, 1.3 -> 1.0 s for 247).
 MULTIPROCESS_THRESHOLD = 200
+#: Journal lines after which the next update writes the manifest whole again.
+JOURNAL_LIMIT = 200
 _LOCK_POLL = 0.05
 
 #: Names tilbase and Whoosh write in an index folder: the manifest (and its temp files),
 #: Whoosh's segments, TOCs, lock and temp folders.
 _INDEX_ENTRY = re.compile(
-    rf"{re.escape(MANIFEST_NAME)}|\.{re.escape(MANIFEST_NAME)}\..+\.tmp"
+    rf"{re.escape(MANIFEST_NAME)}|\.{re.escape(MANIFEST_NAME)}\..+\.tmp|{re.escape(JOURNAL_NAME)}"
     rf"|_?{INDEX_NAME}[._].+|\w+\.tmp"
 )
 
@@ -63,9 +67,10 @@ class NoteIndex(IndexReader):
         self.lock_timeout = DEFAULT_LOCK_TIMEOUT if lock_timeout is None else lock_timeout
         self.lock_path = index_dir.with_name(index_dir.name + ".lock")
         self.manifest_path = index_dir / MANIFEST_NAME
+        self.journal_path = index_dir / JOURNAL_NAME
         self.schema = build_schema()
         self._ix: Any = None
-        self._opened: tuple[int, int] | None = None
+        self._opened: tuple[int, int, int] | None = None
 
     # -- bringing it up to date ---------------------------------------------------
 
@@ -88,7 +93,7 @@ class NoteIndex(IndexReader):
         opened it. Raises ``IndexBusy`` when the lock cannot be had in time.
         """
         if not changed and repair is None:
-            total = self._current_total(stats, generation)
+            total = self._current_total(stats, generation, scan)
             if total is not None:
                 return SyncReport(total=total)
         first_build = not self.lock_path.exists() and not self.index_dir.exists()
@@ -102,7 +107,13 @@ class NoteIndex(IndexReader):
             except IndexBroken as exc:
                 return self._rebuild(current, None if first_build else str(exc))
             if manifest.generation is not None and manifest.generation == current.generation:
-                return SyncReport(total=len(current.files))
+                return SyncReport(total=manifest.count)
+            changes = self._logged_changes(manifest, current)
+            if changes is not None:
+                try:
+                    return self._apply_changes(changes, manifest, current)
+                except IndexBroken as exc:
+                    return self._rebuild(current, str(exc))
             # A note's id can change without its file changing (another file took the id).
             diff = renamed_files(
                 manifest.ids, current, diff_manifest(manifest.files, current.stats)
@@ -124,7 +135,10 @@ class NoteIndex(IndexReader):
             return self._rebuild(scan(), None, progress)
 
     def _current_total(
-        self, stats: Callable[[], Mapping[str, FileStat]], generation: str | None
+        self,
+        stats: Callable[[], Mapping[str, FileStat]],
+        generation: str | None,
+        scan: Callable[[], ScanResult],
     ) -> int | None:
         """Lock-free check: how many notes the index holds when it is current, else None.
 
@@ -138,6 +152,10 @@ class NoteIndex(IndexReader):
             return None
         if generation is not None and manifest.generation == generation:
             return manifest.count
+        if generation is not None:
+            changes = self._logged_changes(manifest, scan())
+            if changes is not None:  # the log tells: no need to compare every file
+                return None if changes else manifest.count
         current = stats()
         return len(current) if diff_manifest(manifest.files, current).empty else None
 
@@ -155,7 +173,7 @@ class NoteIndex(IndexReader):
             manifest_text = self.manifest_path.read_text(encoding="utf-8")
         except (OSError, UnicodeDecodeError):
             raise IndexBroken("its manifest is missing or unreadable") from None
-        manifest = parse_manifest(manifest_text)
+        manifest = parse_manifest(manifest_text, self._read_journal(self.journal_path))
         if manifest.notes_dir != str(self.notes_dir):
             raise IndexBroken(f"it was built for another notes folder ({manifest.notes_dir})")
         identity = self._identity()
@@ -185,26 +203,23 @@ class NoteIndex(IndexReader):
         lock.release()
         return True
 
-    def _identity(self) -> tuple[int, int]:
+    def _identity(self) -> tuple[int, int, int]:
         """Changes whenever the index folder is replaced or its manifest rewritten."""
         try:
             folder = self.index_dir.stat().st_ino
             manifest = self.manifest_path.stat().st_mtime_ns
         except OSError:
-            return (0, 0)
-        return (folder, manifest)
+            return (0, 0, 0)
+        try:
+            journal = self.journal_path.stat().st_mtime_ns
+        except OSError:
+            journal = 0
+        return (folder, manifest, journal)
 
     def _apply(self, diff: IndexDiff, current: ScanResult) -> SyncReport:
         start = time.perf_counter()
         by_path = current.by_path()
-        try:
-            writer = self._ix.writer(
-                timeout=self.lock_timeout, delay=_LOCK_POLL, codec=TilbaseCodec()
-            )
-        except index.LockError:
-            raise IndexBusy("another process is writing the search index") from None
-        except Exception as exc:
-            raise IndexBroken(f"it cannot be written ({describe(exc)})") from None
+        writer = self._open_writer()
         try:
             for rel in diff.removed:
                 writer.delete_by_term("path", rel)
@@ -279,6 +294,9 @@ class NoteIndex(IndexReader):
         ix = index.create_in(str(folder), self.schema, indexname=INDEX_NAME)
         total = len(current.files)
         writer = ix.writer(procs=procs, multisegment=procs > 1, limitmb=256, codec=TilbaseCodec())
+        # Here, not at the top: only a build uses them (they import multiprocessing).
+        from tilbase.index.workers import quiet_writer_processes, stop_writer_processes
+
         quiet_writer_processes(writer)
         try:
             for done, (rel, note) in enumerate(current.by_path().items(), start=1):
@@ -297,7 +315,8 @@ class NoteIndex(IndexReader):
 
     def _previous_files(self) -> dict[str, FileStat]:
         try:
-            return parse_manifest(self.manifest_path.read_text(encoding="utf-8")).files
+            text = self.manifest_path.read_text(encoding="utf-8")
+            return parse_manifest(text, self._read_journal(self.journal_path)).files
         except (OSError, UnicodeDecodeError, IndexBroken):
             return {}
 
@@ -360,7 +379,107 @@ class NoteIndex(IndexReader):
         staging.rename(target)
 
     def _write_manifest(self, folder: Path, current: ScanResult) -> None:
-        atomic_write(folder / MANIFEST_NAME, manifest_text(self.notes_dir, current), overwrite=True)
+        """Write the manifest whole, with a new token: the journal's lines stop counting."""
+        text = manifest_text(self.notes_dir, current, new_token())
+        atomic_write(folder / MANIFEST_NAME, text, overwrite=True)
+        with contextlib.suppress(OSError):
+            (folder / JOURNAL_NAME).unlink(missing_ok=True)
+
+    @staticmethod
+    def _read_journal(path: Path) -> str:
+        try:
+            return path.read_text(encoding="utf-8", errors="replace")
+        except OSError:
+            return ""
+
+    def _logged_changes(
+        self, manifest: Manifest, current: ScanResult
+    ) -> dict[str, tuple[int, int, str] | None] | None:
+        """The files changed since the manifest's generation, from the catalog's change log.
+
+        None when the full comparison is needed: no generation or token to go
+        from, a log that does not reach back that far, or a journal long
+        enough to be folded into the manifest.
+        """
+        if manifest.generation is None or manifest.token is None:
+            return None
+        if manifest.journal_length >= JOURNAL_LIMIT:
+            return None
+        return current.changes_since(manifest.generation)
+
+    def _apply_changes(
+        self,
+        changes: dict[str, tuple[int, int, str] | None],
+        manifest: Manifest,
+        current: ScanResult,
+    ) -> SyncReport:
+        """Apply the logged changes, then add one journal line: no cost grows with the KB."""
+        start = time.perf_counter()
+        if not changes:  # a write that changed no row: only the generation moves on
+            self._append_journal(manifest, current.generation, manifest.count, {}, [])
+            return SyncReport(total=manifest.count)
+        written: dict[str, tuple[int, int, str]] = {}
+        removed: list[str] = []
+        added = updated = 0
+        searcher = self._ix.searcher()
+        try:
+            held = {rel for rel in changes if searcher.document_number(path=rel) is not None}
+        finally:
+            searcher.close()
+        writer = self._open_writer()
+        try:
+            for rel, row in sorted(changes.items()):
+                note = current.note(rel, row[2]) if row is not None else None
+                if row is None or note is None:  # gone (or gone since the catalog listed it)
+                    writer.delete_by_term("path", rel)
+                    removed.append(rel)
+                    continue
+                writer.update_document(**note_document(rel, note))
+                written[rel] = row
+                if rel in held:
+                    updated += 1
+                else:
+                    added += 1
+            writer.commit()
+        except BaseException as exc:
+            with contextlib.suppress(Exception):
+                writer.cancel()
+            if isinstance(exc, Exception):
+                raise IndexBroken(f"it cannot be written ({describe(exc)})") from None
+            raise
+        count = self._ix.doc_count()
+        self._append_journal(manifest, current.generation, count, written, removed)
+        self._close()
+        return SyncReport(
+            added=added,
+            updated=updated,
+            removed=len([rel for rel in removed if rel in held]),
+            total=count,
+            seconds=time.perf_counter() - start,
+        )
+
+    def _append_journal(
+        self,
+        manifest: Manifest,
+        generation: str,
+        count: int,
+        written: dict[str, tuple[int, int, str]],
+        removed: list[str],
+    ) -> None:
+        """One line at the end of the manifest's journal (an ``OSError`` when it cannot be)."""
+        line = journal_line(manifest.token or "", generation, count, written, removed)
+        with self.journal_path.open("a", encoding="utf-8") as journal:
+            journal.write(line)
+
+    def _open_writer(self) -> Any:
+        try:
+            return self._ix.writer(
+                timeout=self.lock_timeout, delay=_LOCK_POLL, codec=TilbaseCodec()
+            )
+        except index.LockError:
+            raise IndexBusy("another process is writing the search index") from None
+        except Exception as exc:
+            raise IndexBroken(f"it cannot be written ({describe(exc)})") from None
 
     @contextlib.contextmanager
     def _locked(self) -> Iterator[None]:

@@ -12,6 +12,10 @@ from __future__ import annotations
 import importlib
 from typing import Any
 
+from tilbase import whooshshims
+
+whooshshims.install()  # before any Whoosh module loads (see tilbase.whooshshims)
+
 _WHERE = {
     "DEFAULT_FIELDS": "syntax",
     "FIELD_BOOSTS": "syntax",

@@ -8,9 +8,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any
 
-from rich.markup import escape
-
-from tilbase.render import info, is_terminal, print_json, print_plain, stdout_console
+from tilbase.render import escape, info, is_terminal, print_json, print_plain, stdout_console
 from tilbase.serialize import note_listing
 
 if TYPE_CHECKING:

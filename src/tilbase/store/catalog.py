@@ -39,7 +39,7 @@ from typing import Any, NamedTuple
 
 from tilbase.errors import AmbiguousId, NoteNotFound
 from tilbase.model import Note, free_id, normalize_tag
-from tilbase.store.walk import NOTE_SUFFIXES, reason, walk_files
+from tilbase.store.walk import note_signatures
 
 __all__ = [
     "SCHEMA_VERSION",
@@ -55,7 +55,8 @@ __all__ = [
 ]
 
 #: Bump whenever the tables change; a catalog of another version is rebuilt.
-SCHEMA_VERSION = 3  # 2: an epoch (generations of two catalogs never equal); 3: partial indexes
+SCHEMA_VERSION = 4  # 2: an epoch (generations of two catalogs never equal); 3: partial indexes;
+# 4: the change log
 BUSY_TIMEOUT_S = 10.0
 _AMBIGUOUS_SHOWN = 5
 # Sorts after every other code point: w <= x < w + _TOP exactly when x starts with w.
@@ -96,8 +97,24 @@ CREATE TABLE note_tags (
 CREATE INDEX note_tags_note ON note_tags (note);
 CREATE TABLE meta (key TEXT PRIMARY KEY, value) WITHOUT ROWID;
 -- generation: bumped by every write. snapshot: the last walk seen equal to the rows (marshal)
-INSERT INTO meta (key, value) VALUES ('generation', 0), ('snapshot', NULL);
+-- changes_from: the change log holds every row change of the generations after this one
+INSERT INTO meta (key, value) VALUES ('generation', 0), ('snapshot', NULL), ('changes_from', 0);
+-- The change log: which rows each write generation touched (filled by the triggers below),
+-- so the search index catches up with the files that changed, not by comparing them all.
+CREATE TABLE changes (generation INTEGER NOT NULL, path TEXT NOT NULL);
+CREATE INDEX changes_generation ON changes (generation);
 """
+
+#: Every insert, update and delete of a row is logged under the write generation.
+_TRIGGERS = [
+    f"""CREATE TRIGGER notes_{event.lower()}_logged AFTER {event} ON notes BEGIN
+        INSERT INTO changes (generation, path)
+        VALUES ((SELECT value FROM meta WHERE key = 'generation'), {row}.path);
+    END"""
+    for event, row in (("INSERT", "NEW"), ("UPDATE", "NEW"), ("DELETE", "OLD"))
+]
+#: How many write generations the change log reaches back (older entries are dropped).
+CHANGES_KEPT = 1000
 
 _ROW_COLUMNS = "path, id, title, date, created, topic, tags"
 
@@ -205,10 +222,6 @@ class CatalogDiff:
 Parser = Callable[[str, Path], CatalogEntry | None]
 
 
-def _is_note_name(name: str) -> bool:
-    return name.endswith(NOTE_SUFFIXES)
-
-
 def walk_notes(
     notes_dir: Path, warnings: list[str] | None = None
 ) -> dict[str, tuple[int, int, int]]:
@@ -219,18 +232,7 @@ def walk_notes(
     be regular files (a symlink to one counts). Folders or files that cannot
     be examined are left out, with a warning in ``warnings`` when given.
     """
-    sigs: dict[str, tuple[int, int, int]] = {}
-    for rel, entry in walk_files(
-        notes_dir, lambda name: name.endswith(NOTE_SUFFIXES), warnings=warnings
-    ):
-        try:
-            info = entry.stat()
-        except OSError as exc:
-            if warnings is not None:
-                warnings.append(f"{rel}:1: cannot read ({reason(exc)})")
-            continue
-        sigs[rel] = (info.st_mtime_ns, info.st_size, info.st_ino)
-    return sigs
+    return note_signatures(notes_dir, warnings)
 
 
 class Catalog:
@@ -314,6 +316,8 @@ class Catalog:
             for statement in _SCHEMA.split(";"):
                 if statement.strip():
                     db.execute(statement)
+            for trigger in _TRIGGERS:
+                db.execute(trigger)
             db.execute("INSERT INTO meta (key, value) VALUES ('epoch', ?)", (os.urandom(8).hex(),))
             db.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
         return "new" if version == 0 else f"schema {version} -> {SCHEMA_VERSION}"
@@ -568,6 +572,43 @@ class Catalog:
         values = dict(rows)
         return f"{values.get('epoch', '')}:{values.get('generation', 0)}"
 
+    def changes_since(self, key: str) -> dict[str, tuple[int, int, str] | None] | None:
+        """The files whose rows changed after generation ``key`` (``generation_key``'s form).
+
+        Each as (size, mtime_ns, id) from its row now, or None when the row is
+        gone. None when the log cannot tell: ``key`` is of another catalog
+        (another epoch), or older than what the log keeps (``CHANGES_KEPT``).
+        """
+        epoch, _, number = key.rpartition(":")
+        try:
+            since = int(number)
+        except ValueError:
+            return None
+        self._db.execute("BEGIN")
+        try:
+            meta = dict(
+                self._query("SELECT key, value FROM meta WHERE key IN ('epoch', 'changes_from')")
+            )
+            if meta.get("epoch", "") != epoch or since < int(meta.get("changes_from") or 0):
+                return None
+            paths = [
+                path
+                for (path,) in self._query(
+                    "SELECT DISTINCT path FROM changes WHERE generation > ?", (since,)
+                )
+            ]
+            found: dict[str, tuple[int, int, str] | None] = dict.fromkeys(paths)
+            for start in range(0, len(paths), 500):
+                chunk = paths[start : start + 500]
+                marks = ",".join("?" * len(chunk))
+                for path, size, mtime, note_id in self._query(
+                    f"SELECT path, size, mtime_ns, id FROM notes WHERE path IN ({marks})", chunk
+                ):
+                    found[path] = (size, mtime, note_id)
+        finally:
+            self._db.execute("COMMIT")
+        return found
+
     def index_view(self) -> tuple[str, dict[str, tuple[int, int, str]]]:
         """The generation key and every file as {path: (size, mtime_ns, id)}, read together.
 
@@ -781,8 +822,10 @@ class _Transaction:
             try:
                 if self._bump:
                     self._db.execute(
-                        "UPDATE meta SET value = CASE key WHEN 'generation' THEN value + 1 END"
+                        "UPDATE meta SET value = CASE key WHEN 'generation' THEN value + 1 END "
+                        "WHERE key IN ('generation', 'snapshot')"
                     )
+                    self._prune_changes()
             except BaseException:
                 self._db.execute("ROLLBACK")
                 raise
@@ -790,6 +833,20 @@ class _Transaction:
             if _is_corrupt(exc):
                 raise CatalogCorrupt(str(exc)) from None
             raise
+
+    def _prune_changes(self) -> None:
+        """Every 100th write, drop the change log's entries older than ``CHANGES_KEPT``."""
+        (generation,) = self._db.execute(
+            "SELECT value FROM meta WHERE key = 'generation'"
+        ).fetchone()
+        if int(generation) % 100:
+            return
+        oldest = int(generation) - CHANGES_KEPT
+        if oldest > 0:
+            self._db.execute("DELETE FROM changes WHERE generation <= ?", (oldest,))
+            self._db.execute(
+                "UPDATE meta SET value = MAX(value, ?) WHERE key = 'changes_from'", (oldest,)
+            )
 
     def __exit__(self, kind: object, exc: object, tb: object) -> None:
         if kind is None:

@@ -151,7 +151,12 @@ class CatalogKeeper:
     def view(self) -> ScanResult:
         """Every catalogued note as the catalog holds it now (no walk; files read lazily)."""
         catalog = self.catalog
-        return ScanResult(catalog.generation_key(), lambda: catalog.index_view()[1], self.load)
+        return ScanResult(
+            catalog.generation_key(),
+            lambda: catalog.index_view()[1],
+            self.load,
+            catalog.changes_since,
+        )
 
     def load(self, rel: str, note_id: str) -> Note | None:
         """Read the note in ``rel`` and give it the id the KB knows it by; None when gone."""

@@ -103,6 +103,10 @@ class NoteRows(Sequence[Note]):
         return self._read[i]
 
 
+#: A catalog's change log: generation key -> the files changed since (see ``changes_since``).
+ChangeLog = Callable[[str], "dict[str, tuple[int, int, str] | None] | None"]
+
+
 class ScanResult:
     """Every note of the KB as the catalog lists it (one generation of it).
 
@@ -117,10 +121,12 @@ class ScanResult:
         generation: str,
         files: Callable[[], dict[str, tuple[int, int, str]]],
         load: NoteLoader,
+        changes: ChangeLog | None = None,
     ) -> None:
         self.generation = generation
         self._files = files
         self._load = load
+        self._changes = changes
         #: Messages about files (set by whoever made the view, when it collects them).
         self.warnings: list[str] = []
 
@@ -146,6 +152,18 @@ class ScanResult:
     def by_path(self) -> LazyNotes:
         """Notes keyed by their path relative to the notes folder, read when first asked for."""
         return self._notes
+
+    def note(self, rel: str, note_id: str) -> Note | None:
+        """The note in ``rel`` under the id the KB knows it by (read now); None when gone."""
+        return self._load(rel, note_id)
+
+    def changes_since(self, generation: str) -> dict[str, tuple[int, int, str] | None] | None:
+        """The files changed after ``generation``: (size, mtime_ns, id), or None when gone.
+
+        None when that cannot be told (no change log, or one that does not
+        reach back that far): then compare ``files`` whole.
+        """
+        return None if self._changes is None else self._changes(generation)
 
     @property
     def notes(self) -> list[Note]:
