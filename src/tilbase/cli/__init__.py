@@ -282,12 +282,16 @@ def _command_name(args: list[str]) -> str | None:
     return None
 
 
-def _name_of(info: Any) -> str:
+def _name_of(info: typer.models.CommandInfo | typer.models.TyperInfo) -> str:
     """The name Typer gives a registered command or group."""
     if isinstance(info, typer.models.TyperInfo):
-        name = info.name if isinstance(info.name, str) else None
-        return name or str(info.typer_instance.info.name)
-    return info.name or info.callback.__name__.lower().replace("_", "-")
+        if isinstance(info.name, str):
+            return info.name
+        instance = info.typer_instance
+        return str(instance.info.name) if instance is not None else ""
+    if info.name:
+        return str(info.name)
+    return getattr(info.callback, "__name__", "").lower().replace("_", "-")
 
 
 def app_for(args: list[str]) -> typer.Typer:
