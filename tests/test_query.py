@@ -11,6 +11,7 @@ from hypothesis import strategies as st
 from whoosh import query as wq
 from whoosh.filedb.filestore import RamStorage
 
+from tilbase.errors import InvalidInput
 from tilbase.filters import NoteFilter
 from tilbase.index import build_schema, note_document
 from tilbase.model import Note
@@ -346,3 +347,26 @@ def test_unpruned_counts_every_match_of_whooshs_own_matchers(text: str) -> None:
             limited = searcher.search(Unpruned(query), limit=limit, optimize=False)
             assert len(limited) == total
             assert [h["id"] for h in limited] == [h["id"] for h in everything][:limit]
+
+
+def test_the_date_parser_is_made_only_for_a_query_with_a_date_field(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Whoosh's English date parser costs ~60 regex compiles: words alone go without it."""
+    from tilbase.query import syntax
+
+    made: list[int] = []
+    real = syntax._iso_first_dates
+
+    def counted() -> Any:
+        made.append(1)
+        return real()
+
+    monkeypatch.setattr(syntax, "_iso_first_dates", counted)
+    assert "worktree" in str(parse_query("git worktree -tag:old", SCHEMA).query)
+    assert made == []
+    parsed = parse_query("git Date:[2022-11-01 to 2022-11-30]", SCHEMA)
+    assert made == [1]
+    assert "date" in str(parsed.query)
+    with pytest.raises(InvalidInput):
+        parse_query("date:[2022-13-01 to 2022-14-01]", SCHEMA)

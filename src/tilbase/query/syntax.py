@@ -30,7 +30,6 @@ from typing import Any
 
 from whoosh import query as wq
 from whoosh.qparser import MultifieldParser, MultifieldPlugin
-from whoosh.qparser.dateparse import DateParserPlugin, English
 from whoosh.util.times import adatetime
 
 from tilbase.errors import InvalidInput
@@ -55,6 +54,7 @@ _TEXT_FIELDS = frozenset({"title", "body", "topic", SEARCH_FIELD})
 _FIELD_PREFIX = re.compile(r"(?<![\w.])([A-Za-z_][\w]*):")
 _HASHTAG = re.compile(r"(?<![\w#])#(?=\w)")
 _WORD = re.compile(r"\w+")
+_DATE_FIELD = re.compile(r"(?<![\w.])date:", re.IGNORECASE)
 _TAG_SPLIT = re.compile(r"[\s:()\"\[\]{}^~*]+")
 _OPERATORS = frozenset({"AND", "OR", "NOT", "ANDNOT", "ANDMAYBE", "REQUIRE"})
 #: Code names Whoosh's parser reads as one word, searched whole and split (index.analysis).
@@ -192,7 +192,14 @@ def plain_words(text: str) -> str:
     return " ".join(w.lower() if w in _OPERATORS else w for w in words)
 
 
-def _parser(schema: Any, now: dt.datetime, date_errors: list[str]) -> MultifieldParser:
+def _parser(
+    schema: Any, now: dt.datetime, date_errors: list[str], *, dates: bool = True
+) -> MultifieldParser:
+    """Whoosh's parser for tilbase's syntax; ``dates``: also read ``date:`` values.
+
+    Whoosh's English date parser compiles about 60 regular expressions when it
+    is made, so a query without ``date:`` goes without it.
+    """
     parser = MultifieldParser(
         list(DEFAULT_FIELDS),
         schema,
@@ -202,9 +209,14 @@ def _parser(schema: Any, now: dt.datetime, date_errors: list[str]) -> Multifield
     parser.replace_plugin(
         MultifieldPlugin(list(DEFAULT_FIELDS), fieldboosts=FIELD_BOOSTS, group=BestFieldGroup)
     )
-    parser.add_plugin(
-        DateParserPlugin(basedate=now, dateparser=_IsoFirstDates(), callback=date_errors.append)
-    )
+    if dates:
+        from whoosh.qparser.dateparse import DateParserPlugin
+
+        parser.add_plugin(
+            DateParserPlugin(
+                basedate=now, dateparser=_iso_first_dates(), callback=date_errors.append
+            )
+        )
     return parser
 
 
@@ -224,7 +236,10 @@ def parse_query(text: str, schema: Any, *, now: dt.datetime | None = None) -> Pa
             return ParsedQuery(wq.Every(), canonical)
         date_errors: list[str] = []
         try:
-            parsed = _parser(schema, now, date_errors).parse(canonical)
+            parser = _parser(
+                schema, now, date_errors, dates=_DATE_FIELD.search(canonical) is not None
+            )
+            parsed = parser.parse(canonical)
         except Exception as exc:  # Whoosh's parser can fail in many ways on odd input
             problem = f"Whoosh could not parse it ({type(exc).__name__})"
         else:
@@ -274,7 +289,7 @@ def _fallback(text: str, schema: Any, now: dt.datetime, problem: str) -> ParsedQ
     words = plain_words(text)
     parts: list[wq.Query] = []
     if words:
-        parts.append(_parser(schema, now, []).parse(words))
+        parts.append(_parser(schema, now, [], dates=False).parse(words))
     tags = [normalize_tag(token) for token in _TAG_SPLIT.split(text)]
     parts.extend(wq.Term("tags", tag, boost=FIELD_BOOSTS["tags"]) for tag in tags if tag)
     query: wq.Query = wq.Or(parts).normalize() if parts else wq.NullQuery
@@ -339,14 +354,18 @@ def _outside_quotes_keep_dates(text: str) -> str:
     return re.sub(r'(?<!date:)"[^"]*"', lambda m: " " * len(m.group(0)), text)
 
 
-class _IsoFirstDates(English):  # type: ignore[misc]  # Whoosh is untyped
+def _iso_first_dates() -> Any:
     """Whoosh's English date parser, but reading ISO dates itself first.
 
     Whoosh reads ``2022-11-01`` in a range as the year 2022; here it is a day.
     """
+    from whoosh.qparser.dateparse import English
 
-    def get_parser(self) -> Any:
-        return _IsoFirst(super().get_parser())
+    class IsoFirstDates(English):  # type: ignore[misc]  # Whoosh is untyped
+        def get_parser(self) -> Any:
+            return _IsoFirst(super().get_parser())
+
+    return IsoFirstDates()
 
 
 class _IsoFirst:
