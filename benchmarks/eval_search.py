@@ -6,11 +6,17 @@
 
 FOLDER is a folder of notes as a person has them; it is imported into a scratch
 KB with tilbase's own importer (so topics come from folders, entries are split
-as users get them). QUERIES is a TSV file: ``query<TAB>path[,path]`` with paths
-relative to FOLDER (any note imported from one of those files is a right
-answer); ``#`` starts a comment line. Every query runs through tilbase's search
-and through the baseline: one FTS5 table (title, body), unicode61 tokenizer,
-the query's words OR-ed, ranked by ``bm25(t, 2.0, 1.0)``.
+as users get them). QUERIES is a TSV file: ``query<TAB>answer[,answer]``;
+``#`` starts a comment line. An answer is a path relative to FOLDER, either
+plain (``notes/git.md``: any note imported from that file is right) or with a
+1-based line (``log.md:120``: only the note imported from that file whose
+entry starts at that line is right, for files that hold many entries). The
+line is the one the importer records as the note's source (``Source.line``:
+the entry's heading or first line); notes carry no end line, so a line inside
+an entry does not match, and the script warns about any ``path:LINE`` that no
+imported note starts at. Every query runs through tilbase's search and
+through the baseline: one FTS5 table (title, body), unicode61 tokenizer, the
+query's words OR-ed, ranked by ``bm25(t, 2.0, 1.0)``.
 
 ``--split`` keeps a deterministic held-out part: a query is in ``test`` when the
 first byte of the SHA-1 of its text is below 77 (about 30%), else in ``dev``.
@@ -50,9 +56,13 @@ TEST_CUT = 77
 _FTS_WORD = re.compile(r"\w+")
 
 
+#: Where a ranked note came from: its source file (relative to the folder) and start line.
+Found = tuple[str, int | None]
+
+
 @dataclass(frozen=True)
 class Judged:
-    """One judged query: the text and the source files of the notes that answer it."""
+    """One judged query: the text and the answers (``path`` or ``path:LINE``) that are right."""
 
     query: str
     expected: tuple[str, ...]
@@ -62,6 +72,31 @@ class Judged:
         """``test`` (held out) or ``dev``, fixed by the query's text."""
         digest = hashlib.sha1(self.query.encode("utf-8")).digest()
         return "test" if digest[0] < TEST_CUT else "dev"
+
+    def is_answer(self, found: Found) -> bool:
+        """Whether a ranked note (source file, start line) is one of the right answers."""
+        return any(answers(expected, found) for expected in self.expected)
+
+
+def split_answer(expected: str) -> Found:
+    """``path`` -> (path, None); ``path:LINE`` -> (path, LINE)."""
+    path, sep, line = expected.rpartition(":")
+    if sep and path and line.isdigit():
+        return path, int(line)
+    return expected, None
+
+
+def answers(expected: str, found: Found) -> bool:
+    """Whether ``found`` is what ``expected`` names: the file, or the entry starting at LINE."""
+    path, line = split_answer(expected)
+    return found[0] == path and (line is None or found[1] == line)
+
+
+def show_found(found: Found | None) -> str | None:
+    """``path:LINE`` (or ``path`` when the note has no line) for the misses."""
+    if found is None:
+        return None
+    return f"{found[0]}:{found[1]}" if found[1] is not None else found[0]
 
 
 @dataclass
@@ -75,14 +110,14 @@ class Outcome:
 
 
 def read_judged(path: Path) -> list[Judged]:
-    """The queries of a TSV file (``query<TAB>path[,path]``, ``#`` comments)."""
+    """The queries of a TSV file (``query<TAB>answer[,answer]``, ``#`` comments)."""
     judged = []
     for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
         if not line.strip() or line.lstrip().startswith("#"):
             continue
         query, sep, paths = line.partition("\t")
         if not sep or not paths.strip():
-            raise SystemExit(f"{path}:{number}: expected 'query<TAB>path[,path]'")
+            raise SystemExit(f"{path}:{number}: expected 'query<TAB>path[:LINE][,path[:LINE]]'")
         expected = tuple(p.strip() for p in paths.split(",") if p.strip())
         judged.append(Judged(query.strip(), expected))
     return judged
@@ -103,22 +138,41 @@ def import_folder(folder: Path, kb_dir: Path) -> KnowledgeBase:
     return kb
 
 
-def source_of(note: Note) -> str:
-    """The source file a note was imported from, relative to the imported folder."""
-    return note.source.path if note.source is not None else ""
+def source_of(note: Note) -> Found:
+    """The source file a note was imported from (relative to the folder) and its start line."""
+    return (note.source.path, note.source.line) if note.source is not None else ("", None)
 
 
-def tilbase_ranker(kb: KnowledgeBase) -> Callable[[str], list[str]]:
-    """Rank with tilbase's own search: the source files of the top hits."""
+def unknown_answers(judged: Sequence[Judged], notes: Sequence[Note]) -> list[str]:
+    """The ``path:LINE`` answers that no imported note starts at (a typo, or a moved entry)."""
+    starts: dict[str, set[int | None]] = {}
+    for note in notes:
+        path, line = source_of(note)
+        starts.setdefault(path, set()).add(line)
+    problems = []
+    for item in judged:
+        for expected in item.expected:
+            path, line = split_answer(expected)
+            if line is None or line in starts.get(path, set()):
+                continue
+            known = sorted(n for n in starts.get(path, set()) if n is not None)
+            near = sorted(known, key=lambda n: abs(n - line))[:3]
+            hint = f" (entries start at {', '.join(map(str, sorted(near)))} nearby)" if near else ""
+            problems.append(f"{expected}: no imported note starts there{hint}: {item.query!r}")
+    return problems
 
-    def rank(query: str) -> list[str]:
+
+def tilbase_ranker(kb: KnowledgeBase) -> Callable[[str], list[Found]]:
+    """Rank with tilbase's own search: where the top hits came from."""
+
+    def rank(query: str) -> list[Found]:
         result = kb.search(NoteFilter(query=query), limit=DEPTH)
         return [source_of(hit.note) for hit in result.hits]
 
     return rank
 
 
-def fts5_ranker(notes: Sequence[Note]) -> Callable[[str], list[str]]:
+def fts5_ranker(notes: Sequence[Note]) -> Callable[[str], list[Found]]:
     """The baseline: FTS5 (title, body), unicode61, words OR-ed, ``bm25(t, 2.0, 1.0)``."""
     db = sqlite3.connect(":memory:")
     db.execute("CREATE VIRTUAL TABLE t USING fts5(title, body, tokenize='unicode61')")
@@ -128,7 +182,7 @@ def fts5_ranker(notes: Sequence[Note]) -> Callable[[str], list[str]]:
         [(i, note.title, note.body) for i, note in enumerate(notes)],
     )
 
-    def rank(query: str) -> list[str]:
+    def rank(query: str) -> list[Found]:
         words = _FTS_WORD.findall(query)
         if not words:
             return []
@@ -142,13 +196,14 @@ def fts5_ranker(notes: Sequence[Note]) -> Callable[[str], list[str]]:
     return rank
 
 
-def evaluate(rank: Callable[[str], list[str]], judged: Sequence[Judged]) -> list[Outcome]:
+def evaluate(rank: Callable[[str], list[Found]], judged: Sequence[Judged]) -> list[Outcome]:
     """Run every query and note the rank of the first right answer (top ``DEPTH``)."""
     outcomes = []
     for item in judged:
         found = rank(item.query)
-        position = next((i for i, path in enumerate(found, start=1) if path in item.expected), None)
-        outcomes.append(Outcome(item.query, item.expected, position, found[0] if found else None))
+        position = next((i for i, hit in enumerate(found, start=1) if item.is_answer(hit)), None)
+        first = show_found(found[0]) if found else None
+        outcomes.append(Outcome(item.query, item.expected, position, first))
     return outcomes
 
 
@@ -180,6 +235,8 @@ def run_set(
     judged = [j for j in read_judged(tsv) if split == "all" or j.split == split]
     kb = import_folder(folder.resolve(), cache / name)
     notes = kb.notes()
+    for problem in unknown_answers(judged, notes):
+        print(f"warning: {tsv.name}: {problem}", file=sys.stderr)
     started = time.perf_counter()
     ours = evaluate(tilbase_ranker(kb), judged)
     seconds = time.perf_counter() - started

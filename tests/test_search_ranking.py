@@ -189,3 +189,25 @@ def test_title_matches_beat_body_matches_for_the_same_word(kb: KnowledgeBase) ->
     ]
     write_notes(kb.config.notes_dir, notes)
     assert top_ids(kb, "rebase", n=2) == ["rebase-in-title", "rebase-in-body"]
+
+
+def test_a_word_in_the_prose_outranks_the_same_word_only_in_code(kb: KnowledgeBase) -> None:
+    # The code note says "rsync" twice, the prose note once, in bodies of the same length:
+    # without CODE_WEIGHT the code note would come first.
+    notes = [
+        Note(
+            id="prose",
+            title="Back up a folder",
+            body="Copy the folder to the backup host with rsync, keeping permissions.\n\n"
+            "```sh\ncp -a src dest\nls -la dest\n```\n",
+        ),
+        Note(
+            id="code",
+            title="Back up a folder",
+            body="Copy the folder to the backup host, keeping permissions.\n\n"
+            "```sh\nrsync -a src dest\nrsync -n src dest\n```\n",
+        ),
+        Note(id="other", title="Merge", body="a merge commit joins two histories\n"),
+    ]
+    write_notes(kb.config.notes_dir, notes)
+    assert top_ids(kb, "rsync", n=2) == ["prose", "code"]
