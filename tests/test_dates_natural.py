@@ -176,11 +176,19 @@ def test_week_and_month_contain_their_day(day: dt.date) -> None:
     week = week_of(day)
     assert day in week
     assert week.start.weekday() == 0
-    assert (week.end - week.start).days == 6
+    assert (week.end - week.start).days == 6 or week.end == dt.date.max
     month = month_of(day)
     assert day in month
     assert month.start.day == 1
-    assert (month.end + dt.timedelta(days=1)).day == 1
+    assert month.end == dt.date.max or (month.end + dt.timedelta(days=1)).day == 1
+
+
+def test_the_last_week_and_month_there_are_end_at_the_last_date() -> None:
+    """Regression: the week and the month of 9999-12-31 ran past ``date.max`` (OverflowError)."""
+    last = dt.date.max
+    assert week_of(last) == DateRange(dt.date(9999, 12, 27), last)
+    assert month_of(last) == DateRange(dt.date(9999, 12, 1), last)
+    assert month_of(dt.date(2023, 12, 5)).end == dt.date(2023, 12, 31)
 
 
 @given(st.text(max_size=30))

@@ -197,14 +197,18 @@ class DateRange:
 
 
 def week_of(day: dt.date) -> DateRange:
-    """The ISO week (Monday to Sunday) that contains ``day``."""
+    """The ISO week (Monday to Sunday) that contains ``day`` (cut at the last date there is)."""
     monday = day - dt.timedelta(days=day.weekday())
+    if (dt.date.max - monday).days < 6:
+        return DateRange(monday, dt.date.max)
     return DateRange(monday, monday + dt.timedelta(days=6))
 
 
 def month_of(day: dt.date) -> DateRange:
     """The calendar month that contains ``day``."""
     first = day.replace(day=1)
+    if first.month == 12:  # no next month to count back from in the year 9999
+        return DateRange(first, first.replace(day=31))
     return DateRange(first, _add_months(first, 1) - dt.timedelta(days=1))
 
 
