@@ -207,14 +207,19 @@ def week_of(day: dt.date) -> DateRange:
 def month_of(day: dt.date) -> DateRange:
     """The calendar month that contains ``day``."""
     first = day.replace(day=1)
-    if first.month == 12:  # no next month to count back from in the year 9999
-        return DateRange(first, first.replace(day=31))
-    return DateRange(first, _add_months(first, 1) - dt.timedelta(days=1))
+    return DateRange(first, first.replace(day=_days_in_month(first.year, first.month)))
 
 
 def year_of(day: dt.date) -> DateRange:
     """The calendar year that contains ``day``."""
     return DateRange(dt.date(day.year, 1, 1), dt.date(day.year, 12, 31))
+
+
+def _days_in_month(year: int, month: int) -> int:
+    """How many days ``month`` of ``year`` has (December 9999 too, the last month there is)."""
+    if month == 12:
+        return 31
+    return (dt.date(year, month + 1, 1) - dt.timedelta(days=1)).day
 
 
 def _add_months(day: dt.date, months: int) -> dt.date:
@@ -224,8 +229,7 @@ def _add_months(day: dt.date, months: int) -> dt.date:
     if not 1 <= year <= 9999:
         raise OverflowError("date out of range")
     month += 1
-    next_first = dt.date(year + (month == 12), month % 12 + 1, 1)
-    last_day = (next_first - dt.timedelta(days=1)).day
+    last_day = _days_in_month(year, month)
     return dt.date(year, month, min(day.day, last_day))
 
 
