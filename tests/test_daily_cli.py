@@ -38,6 +38,11 @@ def test_new_notes_record_created_with_an_offset(run: Run, kb_dir: Path) -> None
     assert "'" not in line
     shown = json.loads(run("show", note_id, "--json").stdout)
     assert shown["created"] == created.isoformat()
+    # Regression: log answers from the catalog, whose notes came without their creation time.
+    [logged] = json.loads(run("log", "--json").stdout)
+    assert logged["created"] == created.isoformat()
+    [exported] = json.loads(run("export", "--format", "json").stdout)
+    assert exported["created"] == created.isoformat()
 
 
 def test_unquoted_words_are_one_note_one_query_one_export(run: Run) -> None:

@@ -191,7 +191,18 @@ class CatalogRow(NamedTuple):
             topic=self.topic,
             tags=self.tags,
             path=notes_dir / self.path,
+            created=_timestamp(self.created),
         )
+
+
+def _timestamp(text: str | None) -> dt.datetime | None:
+    """A stored ``created`` value as a datetime (``None`` if absent or unreadable)."""
+    if not text:
+        return None
+    try:
+        return dt.datetime.fromisoformat(text)
+    except ValueError:
+        return None
 
 
 @dataclass(frozen=True)
