@@ -10,7 +10,8 @@ import pytest
 from typer.main import get_command
 from typer.testing import CliRunner
 
-from tilbase.cli import _command_name, app, app_for
+from tilbase.argv import command_name
+from tilbase.cli import app, app_for
 
 NAMES = sorted(get_command(app).commands)  # type: ignore[attr-defined]
 
@@ -31,7 +32,7 @@ NAMES = sorted(get_command(app).commands)  # type: ignore[attr-defined]
     ],
 )
 def test_the_command_name_skips_global_options(args: list[str], name: str | None) -> None:
-    assert _command_name(args) == name
+    assert command_name(args) == name
 
 
 @pytest.mark.parametrize("name", NAMES)

@@ -1,6 +1,6 @@
 """Allow ``python -m tilbase``."""
 
-from tilbase.cli import main
+from tilbase.launch import main
 
 if __name__ == "__main__":
     main()

@@ -327,15 +327,49 @@ def find_config(
                 f"create a knowledge base there with `til init {path.parent}`, or fix {origin}",
             )
         return path
+    found = _config_above(cwd)
+    if found is not None:
+        return found
+    default = default_kb_dir(env) / CONFIG_NAME
+    if not default.is_file():
+        init_kb(default.parent)
+    return default
+
+
+def existing_config(
+    explicit: str | None = None,
+    env: Mapping[str, str] | None = None,
+    cwd: Path | None = None,
+) -> Path | None:
+    """The config file ``find_config`` would use, if it exists; never creates or raises.
+
+    For work done ahead of the command (``tilbase.launch``): ``None`` where
+    ``find_config`` would fail or create the default KB.
+    """
+    env = os.environ if env is None else env
+    given = explicit or env.get("TILBASE_CONFIG")
+    try:
+        if given:
+            path = Path(given).expanduser()
+            path = path / CONFIG_NAME if path.is_dir() else path
+            return path if path.is_file() else None
+        found = _config_above(cwd)
+        if found is not None:
+            return found
+        default = default_kb_dir(env) / CONFIG_NAME
+        return default if default.is_file() else None
+    except (OSError, RuntimeError, ValueError):
+        return None
+
+
+def _config_above(cwd: Path | None) -> Path | None:
+    """The first ``config.yaml`` with a ``notes_dir`` key in ``cwd`` or a folder above it."""
     start = (cwd or Path.cwd()).resolve()
     for folder in (start, *start.parents):
         candidate = folder / CONFIG_NAME
         if candidate.is_file() and _has_notes_dir(candidate):
             return candidate
-    default = default_kb_dir(env) / CONFIG_NAME
-    if not default.is_file():
-        init_kb(default.parent)
-    return default
+    return None
 
 
 def enclosing_kb(folder: Path) -> Path | None:

@@ -16,6 +16,7 @@ from typing import Annotated, Any
 import typer  # noqa: TID251 - the CLI is where Typer lives
 from typer.core import TyperGroup  # noqa: TID251
 
+from tilbase.argv import command_name
 from tilbase.cli import export, ingest, notes, search, sync, tags
 from tilbase.cli.common import CliState
 from tilbase.errors import ExitCode, TilError
@@ -261,27 +262,6 @@ export.register(app)
 sync.register(app)
 
 
-#: Global options that take a value (the value is not the command's name).
-_GLOBAL_VALUED = ("--config", "-c")
-
-
-def _command_name(args: list[str]) -> str | None:
-    """The command a ``til`` command line runs (``None``: none, or top-level options only)."""
-    position = 0
-    while position < len(args):
-        arg = args[position]
-        if arg in _GLOBAL_VALUED:
-            position += 2
-            continue
-        if arg.startswith("-"):
-            if arg in ("-h", "--help", "--version", "--install-completion", "--show-completion"):
-                return None
-            position += 1
-            continue
-        return arg
-    return None
-
-
 def _name_of(info: typer.models.CommandInfo | typer.models.TyperInfo) -> str:
     """The name Typer gives a registered command or group."""
     if isinstance(info, typer.models.TyperInfo):
@@ -306,7 +286,7 @@ def app_for(args: list[str]) -> typer.Typer:
     """
     import os
 
-    name = _command_name(args)
+    name = command_name(args)
     if name is None or any(key.endswith("_COMPLETE") for key in os.environ):
         return app
     commands = [info for info in app.registered_commands if _name_of(info) == name]

@@ -242,7 +242,17 @@ def walk_notes(
     folders are not followed through symlinks, files must end in ``.md`` and
     be regular files (a symlink to one counts). Folders or files that cannot
     be examined are left out, with a warning in ``warnings`` when given.
+    The first walk of a ``til`` process may have been made by a child process
+    while it started up (``tilbase.store.prefetch``).
     """
+    from tilbase.store import prefetch
+
+    walked = prefetch.take(notes_dir)
+    if walked is not None:
+        signatures, found = walked
+        if warnings is not None:
+            warnings.extend(found)
+        return signatures
     return note_signatures(notes_dir, warnings)
 
 

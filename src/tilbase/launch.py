@@ -1,0 +1,97 @@
+"""The ``til`` console script: start the freshness walk, then run the CLI.
+
+Importing the CLI (Typer, the commands, the KB) takes most of a short
+command's time. For commands that begin by reading the notes, the walk that
+stats every note file is started first, in a child process
+(``tilbase.store.prefetch``), so that it runs on another core while this
+process imports. Everything here reads the command line without Typer and
+gives up quietly: the CLI then parses the same arguments and reports any
+error itself. ``TILBASE_NO_PREFETCH=1`` turns the early walk off.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+
+from tilbase.argv import command_name
+
+__all__ = ["main", "prefetch_walk"]
+
+#: Commands that read the notes before they write any: (command, subcommand or None).
+_READERS = {
+    ("log", None),
+    ("show", None),
+    ("search", None),
+    ("related", None),
+    ("today", None),
+    ("stats", None),
+    ("export", None),
+    ("tag", "list"),
+}
+
+
+def _config_option(args: list[str]) -> str | None:
+    """The value of ``--config`` (``-c`` before the command), wherever the CLI accepts it."""
+    found = None
+    seen_command = False
+    position = 0
+    while position < len(args):
+        arg = args[position]
+        if arg == "--":
+            break
+        if arg == "--config" or (arg == "-c" and not seen_command):
+            if position + 1 < len(args):
+                found = args[position + 1]
+            position += 2
+            continue
+        if arg.startswith("--config="):
+            found = arg.partition("=")[2]
+        elif not arg.startswith("-"):
+            seen_command = True
+        position += 1
+    return found
+
+
+def _reads_first(args: list[str]) -> bool:
+    name = command_name(args)
+    if name is None:
+        return False
+    if (name, None) in _READERS:
+        return True
+    rest = args[args.index(name) + 1 :]
+    sub = next((arg for arg in rest if not arg.startswith("-")), None)
+    return (name, sub) in _READERS
+
+
+def prefetch_walk(args: list[str]) -> bool:
+    """Start the walk of the KB's notes folder in a child, when ``args`` run a reading command."""
+    if os.environ.get("TILBASE_NO_PREFETCH") or not _reads_first(args):
+        return False
+    if any(key.endswith("_COMPLETE") for key in os.environ):
+        return False  # shell completion: answered from the catalog, no walk
+    try:
+        from tilbase.config import existing_config, load_config
+
+        path = existing_config(_config_option(args))
+        if path is None:
+            return False
+        notes_dir = load_config(path).notes_dir
+    except Exception:  # the command reports a bad config itself, in its own words
+        return False
+    import atexit
+
+    from tilbase.store import prefetch
+
+    if not prefetch.start(notes_dir):
+        return False
+    atexit.register(prefetch.discard)
+    return True
+
+
+def main() -> None:
+    """Entry point of ``til`` (and ``python -m tilbase``)."""
+    prefetch_walk(sys.argv[1:])
+    from tilbase.cli import main as cli_main
+
+    cli_main()

@@ -1,0 +1,170 @@
+"""The freshness walk started in a child process at start-up (tilbase.store.prefetch, launch)."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from tilbase import launch
+from tilbase.store import prefetch
+from tilbase.store.catalog import walk_notes
+from tilbase.store.walk import note_signatures
+
+pytestmark = pytest.mark.skipif(not hasattr(os, "fork"), reason="needs fork")
+
+
+@pytest.fixture(autouse=True)
+def _nothing_left_pending(monkeypatch: pytest.MonkeyPatch) -> object:
+    monkeypatch.setattr(os, "cpu_count", lambda: 2)  # the walk starts only on 2+ cores
+    yield
+    prefetch.discard()
+
+
+def notes_tree(root: Path) -> Path:
+    notes = root / "notes"
+    (notes / "git" / "deep").mkdir(parents=True)
+    (notes / ".hidden").mkdir()
+    for rel in ("a.md", "git/b.md", "git/deep/c.md", ".hidden/d.md", "git/.e.md", "f.txt"):
+        (notes / rel).write_text(f"# {rel}\n", encoding="utf-8")
+    (notes / "link.md").symlink_to(notes / "a.md")
+    return notes
+
+
+def child_has_exited(pid: int) -> None:
+    """Wait until the walking child has finished (without reaping it)."""
+    os.waitid(os.P_PID, pid, os.WEXITED | os.WNOWAIT)
+
+
+def test_the_childs_walk_is_the_walk(tmp_path: Path) -> None:
+    notes = notes_tree(tmp_path)
+    assert prefetch.start(notes)
+    walked = prefetch.take(notes)
+    assert walked is not None
+    signatures, warnings = walked
+    assert signatures == note_signatures(notes)
+    assert sorted(signatures) == ["a.md", "git/b.md", "git/deep/c.md", "link.md"]
+    assert warnings == []
+
+
+def test_it_is_taken_once_and_the_child_is_reaped(tmp_path: Path) -> None:
+    notes = notes_tree(tmp_path)
+    assert prefetch.start(notes)
+    pending = prefetch._pending
+    assert pending is not None
+    assert prefetch.take(notes) is not None
+    assert prefetch.take(notes) is None
+    with pytest.raises(ChildProcessError):
+        os.waitpid(pending.pid, os.WNOHANG)
+
+
+def test_another_folder_gets_nothing_and_the_child_is_reaped(tmp_path: Path) -> None:
+    notes = notes_tree(tmp_path)
+    assert prefetch.start(notes)
+    pending = prefetch._pending
+    assert pending is not None
+    assert prefetch.take(tmp_path / "elsewhere") is None
+    with pytest.raises(ChildProcessError):
+        os.waitpid(pending.pid, os.WNOHANG)
+
+
+def test_a_walk_nobody_takes_is_discarded(tmp_path: Path) -> None:
+    assert prefetch.start(notes_tree(tmp_path))
+    pending = prefetch._pending
+    assert pending is not None
+    prefetch.discard()
+    assert prefetch._pending is None
+    with pytest.raises(ChildProcessError):
+        os.waitpid(pending.pid, os.WNOHANG)
+
+
+def test_one_core_walks_in_the_process(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(os, "cpu_count", lambda: 1)
+    assert not prefetch.start(notes_tree(tmp_path))
+
+
+def test_the_first_catalog_walk_takes_the_childs_then_walks_again(tmp_path: Path) -> None:
+    """The prefetched walk is the folder as the command started; later walks are new."""
+    notes = notes_tree(tmp_path)
+    assert prefetch.start(notes)
+    pending = prefetch._pending
+    assert pending is not None
+    child_has_exited(pending.pid)
+    (notes / "later.md").write_text("# later\n", encoding="utf-8")
+    first = walk_notes(notes)
+    assert "later.md" not in first  # the child's walk, made before the file was written
+    assert "later.md" in walk_notes(notes)
+
+
+@pytest.mark.parametrize(
+    ("args", "reads"),
+    [
+        (["log", "-n", "5"], True),
+        (["search", "kedro"], True),
+        (["show", "abc"], True),
+        (["tag", "list"], True),
+        (["--quiet", "tag", "-h"], False),
+        (["tag", "add", "abc", "x"], False),
+        (["add", "text"], False),
+        (["edit", "abc"], False),
+        (["--help"], False),
+        ([], False),
+    ],
+)
+def test_only_commands_that_read_first_start_a_walk(
+    args: list[str], reads: bool, kb_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.delenv("TILBASE_NO_PREFETCH", raising=False)
+    config = kb_dir / "config.yaml"
+    assert launch.prefetch_walk(["--config", str(config), *args]) is reads
+    assert (prefetch._pending is not None) is reads
+
+
+def test_the_config_option_may_follow_the_command(kb_dir: Path) -> None:
+    config = str(kb_dir / "config.yaml")
+    assert launch._config_option(["log", "--config", config]) == config
+    assert launch._config_option(["--config=" + config, "log"]) == config
+    assert launch._config_option(["-c", config, "log"]) == config
+    assert launch._config_option(["log", "-c", "7"]) is None  # a command's own -c
+    assert launch._config_option(["search", "--", "--config", "x"]) is None
+
+
+def test_no_config_no_switch_no_walk(
+    tmp_path: Path, kb_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    assert not launch.prefetch_walk(["--config", str(tmp_path / "none.yaml"), "log"])
+    monkeypatch.setenv("TILBASE_NO_PREFETCH", "1")
+    assert not launch.prefetch_walk(["--config", str(kb_dir / "config.yaml"), "log"])
+    assert prefetch._pending is None
+
+
+def test_a_real_til_log_sees_an_edit_made_just_before_it(kb_dir: Path) -> None:
+    config = kb_dir / "config.yaml"
+    notes = kb_dir / "notes"
+    (notes / "2024-01-02-first.md").write_text(
+        "---\nid: 2024-01-02-first\ntitle: First\ndate: 2024-01-02\n---\nbody\n", "utf-8"
+    )
+
+    def til_log(*env: tuple[str, str]) -> str:
+        result = subprocess.run(
+            [sys.executable, "-m", "tilbase", "--config", str(config), "log"],
+            capture_output=True,
+            text=True,
+            timeout=60,
+            check=False,
+            env={**os.environ, **dict(env)},
+        )
+        assert result.returncode == 0, result.stderr
+        assert result.stderr == ""
+        return result.stdout
+
+    assert "First" in til_log()
+    (notes / "2024-01-03-second.md").write_text(
+        "---\nid: 2024-01-03-second\ntitle: Second\ndate: 2024-01-03\n---\nbody\n", "utf-8"
+    )
+    walked_early = til_log()
+    assert walked_early.splitlines()[0].endswith("Second")
+    assert walked_early == til_log(("TILBASE_NO_PREFETCH", "1"))
