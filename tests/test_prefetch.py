@@ -1,4 +1,4 @@
-"""The freshness walk started in a child process at start-up (tilbase.store.prefetch, launch)."""
+"""Start-up: the freshness walk in a child process (store.prefetch, launch); show in a pipe."""
 
 from __future__ import annotations
 
@@ -168,3 +168,26 @@ def test_a_real_til_log_sees_an_edit_made_just_before_it(kb_dir: Path) -> None:
     walked_early = til_log()
     assert walked_early.splitlines()[0].endswith("Second")
     assert walked_early == til_log(("TILBASE_NO_PREFETCH", "1"))
+
+
+def test_show_in_a_pipe_prints_the_file_without_parsing_it(kb_dir: Path) -> None:
+    """A piped ``til show`` prints the file as it is: no YAML parser is imported for it."""
+    config = kb_dir / "config.yaml"
+    text = "---\nid: 2024-01-02-first\ntitle: First\ndate: 2024-01-02\ntags: [a]\n---\nbody *x*\n"
+    (kb_dir / "notes" / "2024-01-02-first.md").write_text(text, "utf-8")
+    code = f"""
+import sys
+from tilbase.launch import main
+sys.argv = ["til", "--config", {str(config)!r}, "show", "2024-01-02-fi"]
+try:
+    main()
+finally:
+    sys.stderr.write("YAML=" + str("yaml" in sys.modules))
+"""
+    for _ in range(2):  # the first run puts the new file in the catalog: that parses it
+        result = subprocess.run(
+            [sys.executable, "-c", code], capture_output=True, text=True, timeout=60, check=False
+        )
+        assert result.returncode == 0, result.stderr
+        assert result.stdout == text
+    assert result.stderr.endswith("YAML=False")

@@ -233,6 +233,17 @@ class KnowledgeBase:
         note = self.get(id_or_prefix)
         return note, self.store.read_text(note)
 
+    def show_file(self, id_or_prefix: str) -> tuple[Note, str]:
+        """Like ``show``, without parsing the file: the note as the catalog lists it (no body).
+
+        For printing the file as it is (``til show`` in a pipe): no frontmatter
+        is read, so no warning about it either.
+        """
+        self._look_again()
+        row = self.catalogs.fresh().resolve(id_or_prefix)
+        note = row.to_note(self.config.notes_dir)
+        return note, self.store.read_text(note)
+
     def log(
         self,
         since: dt.date | None = None,

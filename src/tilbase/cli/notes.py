@@ -232,8 +232,11 @@ def show(
     from tilbase.render.notes import print_note
     from tilbase.serialize import note_record
 
+    from tilbase.render import is_terminal
+
     kb = open_kb(ctx)
-    note, text = kb.show(note_id)
+    # In a pipe the file is printed as it is: it need not be parsed (nor PyYAML imported).
+    note, text = kb.show(note_id) if as_json or is_terminal() else kb.show_file(note_id)
     show_warnings(kb)
     if as_json:
         print_json(note_record(note))
