@@ -228,11 +228,9 @@ def show(
       til show 2023-01-05          (a unique prefix is enough)
       til show 2023-01-05 --json
     """
-    from tilbase.render import print_json
+    from tilbase.render import is_terminal, print_json
     from tilbase.render.notes import print_note
     from tilbase.serialize import note_record
-
-    from tilbase.render import is_terminal
 
     kb = open_kb(ctx)
     # In a pipe the file is printed as it is: it need not be parsed (nor PyYAML imported).
