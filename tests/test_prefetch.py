@@ -1,4 +1,4 @@
-"""Start-up: the freshness walk in a child process (store.prefetch, launch); show in a pipe."""
+"""Start-up: the freshness walk in a child process (tilbase.prefetch, launch); show in a pipe."""
 
 from __future__ import annotations
 
@@ -9,8 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from tilbase import launch
-from tilbase.store import prefetch
+from tilbase import launch, prefetch
 from tilbase.store.catalog import walk_notes
 from tilbase.store.walk import note_signatures
 
@@ -41,7 +40,7 @@ def child_has_exited(pid: int) -> None:
 
 def test_the_childs_walk_is_the_walk(tmp_path: Path) -> None:
     notes = notes_tree(tmp_path)
-    assert prefetch.start(notes)
+    assert prefetch.start(lambda: notes)
     walked = prefetch.take(notes)
     assert walked is not None
     signatures, warnings = walked
@@ -52,7 +51,7 @@ def test_the_childs_walk_is_the_walk(tmp_path: Path) -> None:
 
 def test_it_is_taken_once_and_the_child_is_reaped(tmp_path: Path) -> None:
     notes = notes_tree(tmp_path)
-    assert prefetch.start(notes)
+    assert prefetch.start(lambda: notes)
     pending = prefetch._pending
     assert pending is not None
     assert prefetch.take(notes) is not None
@@ -63,7 +62,7 @@ def test_it_is_taken_once_and_the_child_is_reaped(tmp_path: Path) -> None:
 
 def test_another_folder_gets_nothing_and_the_child_is_reaped(tmp_path: Path) -> None:
     notes = notes_tree(tmp_path)
-    assert prefetch.start(notes)
+    assert prefetch.start(lambda: notes)
     pending = prefetch._pending
     assert pending is not None
     assert prefetch.take(tmp_path / "elsewhere") is None
@@ -71,8 +70,18 @@ def test_another_folder_gets_nothing_and_the_child_is_reaped(tmp_path: Path) -> 
         os.waitpid(pending.pid, os.WNOHANG)
 
 
+def test_no_kb_found_sends_nothing(tmp_path: Path) -> None:
+    assert prefetch.start(lambda: None)
+    pending = prefetch._pending
+    assert pending is not None
+    assert prefetch.take(tmp_path) is None
+    with pytest.raises(ChildProcessError):
+        os.waitpid(pending.pid, os.WNOHANG)
+
+
 def test_a_walk_nobody_takes_is_discarded(tmp_path: Path) -> None:
-    assert prefetch.start(notes_tree(tmp_path))
+    notes = notes_tree(tmp_path)
+    assert prefetch.start(lambda: notes)
     pending = prefetch._pending
     assert pending is not None
     prefetch.discard()
@@ -83,13 +92,14 @@ def test_a_walk_nobody_takes_is_discarded(tmp_path: Path) -> None:
 
 def test_one_core_walks_in_the_process(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(os, "cpu_count", lambda: 1)
-    assert not prefetch.start(notes_tree(tmp_path))
+    notes = notes_tree(tmp_path)
+    assert not prefetch.start(lambda: notes)
 
 
 def test_the_first_catalog_walk_takes_the_childs_then_walks_again(tmp_path: Path) -> None:
     """The prefetched walk is the folder as the command started; later walks are new."""
     notes = notes_tree(tmp_path)
-    assert prefetch.start(notes)
+    assert prefetch.start(lambda: notes)
     pending = prefetch._pending
     assert pending is not None
     child_has_exited(pending.pid)
@@ -132,10 +142,14 @@ def test_the_config_option_may_follow_the_command(kb_dir: Path) -> None:
     assert launch._config_option(["search", "--", "--config", "x"]) is None
 
 
-def test_no_config_no_switch_no_walk(
-    tmp_path: Path, kb_dir: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    assert not launch.prefetch_walk(["--config", str(tmp_path / "none.yaml"), "log"])
+def test_the_child_finds_the_kb_the_command_would_open(tmp_path: Path, kb_dir: Path) -> None:
+    config = kb_dir / "config.yaml"
+    assert launch.notes_dir_of(["--config", str(config), "log"]) == kb_dir / "notes"
+    assert launch.notes_dir_of(["log", "--config", str(kb_dir)]) == kb_dir / "notes"
+    assert launch.notes_dir_of(["--config", str(tmp_path / "none.yaml"), "log"]) is None
+
+
+def test_the_switch_turns_it_off(kb_dir: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("TILBASE_NO_PREFETCH", "1")
     assert not launch.prefetch_walk(["--config", str(kb_dir / "config.yaml"), "log"])
     assert prefetch._pending is None

@@ -3,7 +3,7 @@
 Importing the CLI (Typer, the commands, the KB) takes most of a short
 command's time. For commands that begin by reading the notes, the walk that
 stats every note file is started first, in a child process
-(``tilbase.store.prefetch``), so that it runs on another core while this
+(``tilbase.prefetch``), so that it runs on another core while this
 process imports. Everything here reads the command line without Typer and
 gives up quietly: the CLI then parses the same arguments and reports any
 error itself. ``TILBASE_NO_PREFETCH=1`` turns the early walk off.
@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import os
 import sys
+from pathlib import Path
 
 from tilbase.argv import command_name
 
@@ -70,23 +71,25 @@ def prefetch_walk(args: list[str]) -> bool:
         return False
     if any(key.endswith("_COMPLETE") for key in os.environ):
         return False  # shell completion: answered from the catalog, no walk
+    import atexit
+
+    from tilbase import prefetch
+
+    if not prefetch.start(lambda: notes_dir_of(args)):
+        return False
+    atexit.register(prefetch.discard)
+    return True
+
+
+def notes_dir_of(args: list[str]) -> Path | None:
+    """The notes folder of the KB ``args`` would open, if there is one (never creates one)."""
     try:
         from tilbase.config import existing_config, load_config
 
         path = existing_config(_config_option(args))
-        if path is None:
-            return False
-        notes_dir = load_config(path).notes_dir
+        return None if path is None else load_config(path).notes_dir
     except Exception:  # the command reports a bad config itself, in its own words
-        return False
-    import atexit
-
-    from tilbase.store import prefetch
-
-    if not prefetch.start(notes_dir):
-        return False
-    atexit.register(prefetch.discard)
-    return True
+        return None
 
 
 def main() -> None:

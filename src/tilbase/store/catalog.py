@@ -243,9 +243,9 @@ def walk_notes(
     be regular files (a symlink to one counts). Folders or files that cannot
     be examined are left out, with a warning in ``warnings`` when given.
     The first walk of a ``til`` process may have been made by a child process
-    while it started up (``tilbase.store.prefetch``).
+    while it started up (``tilbase.prefetch``).
     """
-    from tilbase.store import prefetch
+    from tilbase import prefetch
 
     walked = prefetch.take(notes_dir)
     if walked is not None:

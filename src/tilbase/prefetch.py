@@ -5,8 +5,9 @@ Every reading command begins with one walk that stats every note file
 project's 2-core machine, nearly all of it in ``stat`` system calls. Before
 that, the process spends 60-90 ms importing Typer, the CLI and the KB, on one
 core. The walk needs none of that, so ``tilbase.launch`` forks a child right
-at start-up that runs the same walk and sends its result back through a pipe;
-the first walk of the process takes it (``take``) instead of walking again.
+at start-up (before even the config is read: the child finds the KB itself)
+that runs the same walk and sends its result back through a pipe; the first
+walk of the process takes it (``take``) instead of walking again.
 
 Threads cannot do this: the walking thread gives up the GIL at every
 ``stat`` and then waits for the importing thread to hand it back (measured:
@@ -24,6 +25,7 @@ import contextlib
 import marshal
 import os
 import signal
+from collections.abc import Callable
 from pathlib import Path
 from typing import NamedTuple
 
@@ -34,7 +36,6 @@ Signatures = dict[str, tuple[int, int, int]]
 
 
 class _Pending(NamedTuple):
-    folder: str
     pid: int
     read_fd: int
 
@@ -42,12 +43,15 @@ class _Pending(NamedTuple):
 _pending: _Pending | None = None
 
 
-def start(notes_dir: Path) -> bool:
-    """Fork a child that walks ``notes_dir``; False (nothing started) where that cannot be."""
+def start(locate: Callable[[], Path | None]) -> bool:
+    """Fork a child that walks the notes folder ``locate()`` names; False if none was started.
+
+    ``locate`` runs in the child (finding the config is part of the work done
+    in parallel); when it gives ``None`` or fails, the child sends nothing.
+    """
     global _pending
     if _pending is not None or not hasattr(os, "fork") or (os.cpu_count() or 1) < 2:
         return False
-    folder = str(notes_dir)
     try:
         read_fd, write_fd = os.pipe()
     except OSError:
@@ -59,21 +63,24 @@ def start(notes_dir: Path) -> bool:
         os.close(write_fd)
         return False
     if pid == 0:  # the child: walk, send, and leave without running any exit handler
-        _walk_and_send(folder, read_fd, write_fd)
+        _walk_and_send(locate, read_fd, write_fd)
     os.close(write_fd)
-    _pending = _Pending(folder, pid, read_fd)
+    _pending = _Pending(pid, read_fd)
     return True
 
 
-def _walk_and_send(folder: str, read_fd: int, write_fd: int) -> None:
+def _walk_and_send(locate: Callable[[], Path | None], read_fd: int, write_fd: int) -> None:
     status = 1
     try:
         signal.signal(signal.SIGINT, signal.SIG_DFL)  # Ctrl-C: end quietly with the parent
         os.close(read_fd)
+        notes_dir = locate()
+        if notes_dir is None:
+            return
         from tilbase.store.walk import note_signatures
 
         warnings: list[str] = []
-        data = marshal.dumps((folder, note_signatures(Path(folder), warnings), warnings))
+        data = marshal.dumps((str(notes_dir), note_signatures(notes_dir, warnings), warnings))
         with os.fdopen(write_fd, "wb") as pipe:
             pipe.write(data)
         status = 0
@@ -88,12 +95,10 @@ def take(notes_dir: Path) -> tuple[Signatures, list[str]] | None:
     if pending is None:
         return None
     try:
-        if pending.folder != str(notes_dir):
-            return None
         with os.fdopen(pending.read_fd, "rb") as pipe:
             data = pipe.read()
         folder, signatures, warnings = marshal.loads(data)
-        if folder != pending.folder or not isinstance(signatures, dict):
+        if folder != str(notes_dir) or not isinstance(signatures, dict):
             return None
         return signatures, list(warnings)
     except (OSError, EOFError, ValueError, TypeError):
