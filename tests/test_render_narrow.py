@@ -75,3 +75,26 @@ def test_an_id_wider_than_the_terminal_is_one_unbroken_line(
     console = Console(record=True, force_terminal=True, width=20, color_system=None)
     print_id_line(console, LONG_ID, "[green]#tag[/]", 12)
     assert lines(console) == [LONG_ID, " " * 12 + "#tag"]
+
+
+def test_typographic_bullets_show_as_a_list_not_one_paragraph(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Regression: an imported plain-text day ('  • a' lines) showed as one run-on paragraph."""
+    console = terminal(monkeypatch, 80)
+    body = "  • git reflog shows history\n  • git reset HEAD@{1} goes back\n```\n• kept\n```\n"
+    print_note(NOTE.with_changes(body=body), body)
+    shown = lines(console)
+    assert sum("git reflog shows history" in line for line in shown) == 1
+    reflog = next(line for line in shown if "git reflog" in line)
+    assert "git reset" not in reflog  # each bullet on its own line
+    assert any("git reset HEAD@{1} goes back" in line for line in shown)
+    assert any(line.strip() == "• kept" for line in shown)  # code is shown as it is
+
+
+def test_displayed_markdown_changes_only_bullet_lines_outside_code() -> None:
+    body = "• a\n\t◦ b\ntext • not a bullet\n~~~\n• code\n~~~\n"
+    assert render_notes.displayed_markdown(body) == (
+        "- a\n\t- b\ntext • not a bullet\n~~~\n• code\n~~~\n"
+    )
+    assert render_notes.displayed_markdown("plain") == "plain"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
@@ -76,6 +77,26 @@ def _meta_markup(note: Note) -> str:
     return "  ".join(parts)
 
 
+#: A line led by a typographic bullet: notes kept as plain text often list things this way.
+_BULLET_LINE = re.compile(r"^([ \t]*)[\u2022\u25e6\u25aa\u2023\u2219]([ \t]+)", re.MULTILINE)
+
+
+def displayed_markdown(body: str) -> str:
+    """``body`` as Markdown to show: lines led by ``•`` (or ◦ ▪ ‣ ∙) become list items.
+
+    Markdown reads such lines as one paragraph and runs them together; a
+    plain-text log imported as notes is full of them. Code blocks are left as
+    they are, and the file is not changed.
+    """
+    if not _BULLET_LINE.search(body):
+        return body
+    from tilbase.query.weighting import split_code
+
+    return "".join(
+        part if code else _BULLET_LINE.sub(r"\1-\2", part) for part, code in split_code(body)
+    )
+
+
 def print_note(note: Note, raw_text: str) -> None:
     """One note: rendered Markdown under a header on a terminal, the file's text in a pipe."""
     if not is_terminal():
@@ -88,4 +109,4 @@ def print_note(note: Note, raw_text: str) -> None:
     console.print(f"[bold]{escape(note.title)}[/]")
     print_id_line(console, note.id, note_header(note), meta_first=True)
     console.print(Rule(style="dim"))
-    console.print(Markdown(note.body))
+    console.print(Markdown(displayed_markdown(note.body)))
