@@ -205,3 +205,21 @@ finally:
         assert result.returncode == 0, result.stderr
         assert result.stdout == text
     assert result.stderr.endswith("YAML=False")
+
+
+def test_the_child_does_not_hold_the_parents_stdout(tmp_path: Path) -> None:
+    """The reader of a piped ``til`` sees EOF when the parent ends, not when the child does."""
+    notes = notes_tree(tmp_path)
+    code = f"""
+import os, sys, time
+from pathlib import Path
+from tilbase import prefetch
+os.cpu_count = lambda: 2
+assert prefetch.start(lambda: (time.sleep(12), Path({str(notes)!r}))[1])
+print("parent done", flush=True)
+os._exit(0)
+"""
+    started = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, timeout=10, check=False
+    )
+    assert started.stdout == "parent done\n"  # returned well before the child's 12 s

@@ -74,6 +74,11 @@ def _walk_and_send(locate: Callable[[], Path | None], read_fd: int, write_fd: in
     try:
         signal.signal(signal.SIGINT, signal.SIG_DFL)  # Ctrl-C: end quietly with the parent
         os.close(read_fd)
+        # Let go of the terminal and of any pipe the parent writes to (``til log | head``
+        # must see the end of its input when the parent is done, whatever the child does).
+        devnull = os.open(os.devnull, os.O_RDWR)
+        for fd in (0, 1, 2):
+            os.dup2(devnull, fd)
         notes_dir = locate()
         if notes_dir is None:
             return
