@@ -219,8 +219,7 @@ class NoteIndex(IndexReader):
     def _apply(self, diff: IndexDiff, current: ScanResult) -> SyncReport:
         start = time.perf_counter()
         by_path = current.by_path()
-        writer = self._open_writer()
-        try:
+        with _committed(self._open_writer()) as writer:
             for rel in diff.removed:
                 writer.delete_by_term("path", rel)
             # Each path once: two update_document calls for one key in one writer keep both.
@@ -230,13 +229,6 @@ class NoteIndex(IndexReader):
                     writer.delete_by_term("path", rel)
                     continue
                 writer.update_document(**note_document(rel, note))
-            writer.commit()
-        except BaseException as exc:
-            with contextlib.suppress(Exception):
-                writer.cancel()
-            if isinstance(exc, Exception):
-                raise IndexBroken(f"it cannot be written ({describe(exc)})") from None
-            raise
         self._write_manifest(self.index_dir, current)
         self._close()
         return SyncReport(
@@ -426,8 +418,7 @@ class NoteIndex(IndexReader):
             held = {rel for rel in changes if searcher.document_number(path=rel) is not None}
         finally:
             searcher.close()
-        writer = self._open_writer()
-        try:
+        with _committed(self._open_writer()) as writer:
             for rel, row in sorted(changes.items()):
                 note = current.note(rel, row[2]) if row is not None else None
                 if row is None or note is None:  # gone (or gone since the catalog listed it)
@@ -440,13 +431,6 @@ class NoteIndex(IndexReader):
                     updated += 1
                 else:
                     added += 1
-            writer.commit()
-        except BaseException as exc:
-            with contextlib.suppress(Exception):
-                writer.cancel()
-            if isinstance(exc, Exception):
-                raise IndexBroken(f"it cannot be written ({describe(exc)})") from None
-            raise
         count = self._ix.doc_count()
         self._append_journal(manifest, current.generation, count, written, removed)
         self._close()
@@ -507,3 +491,21 @@ class NoteIndex(IndexReader):
 def _open_counted(storage: FileStorage, schema: fields.Schema) -> tuple[Any, int]:
     ix = storage.open_index(INDEX_NAME, schema=schema)
     return ix, ix.doc_count()
+
+
+@contextlib.contextmanager
+def _committed(writer: Any) -> Iterator[Any]:
+    """The writer, committed when the block ends; cancelled on any error or interrupt.
+
+    An error while writing becomes ``IndexBroken`` (the caller rebuilds); an
+    interrupt stays what it is.
+    """
+    try:
+        yield writer
+        writer.commit()
+    except BaseException as exc:
+        with contextlib.suppress(Exception):
+            writer.cancel()
+        if isinstance(exc, Exception):
+            raise IndexBroken(f"it cannot be written ({describe(exc)})") from None
+        raise
