@@ -13,9 +13,13 @@ from __future__ import annotations
 
 import os
 import sys
-from pathlib import Path
 
 from tilbase.argv import command_name
+
+TYPE_CHECKING = False  # typing itself is not imported before the fork (~3 ms)
+
+if TYPE_CHECKING:
+    from pathlib import Path
 
 __all__ = ["main", "prefetch_walk"]
 

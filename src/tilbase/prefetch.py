@@ -21,13 +21,16 @@ missing, on one core, or when anything goes wrong, the parent walks itself.
 
 from __future__ import annotations
 
-import contextlib
 import marshal
 import os
-import signal
-from collections.abc import Callable
-from pathlib import Path
-from typing import NamedTuple
+
+# Nothing more is imported before the fork (it is the first thing til does): not typing,
+# contextlib or signal (enum) either, which cost a few ms together.
+TYPE_CHECKING = False
+
+if TYPE_CHECKING:
+    from collections.abc import Callable
+    from pathlib import Path
 
 __all__ = ["Signatures", "discard", "start", "take"]
 
@@ -35,9 +38,14 @@ __all__ = ["Signatures", "discard", "start", "take"]
 Signatures = dict[str, tuple[int, int, int]]
 
 
-class _Pending(NamedTuple):
-    pid: int
-    read_fd: int
+class _Pending:
+    """The walking child and the end of the pipe its result comes through."""
+
+    __slots__ = ("pid", "read_fd")
+
+    def __init__(self, pid: int, read_fd: int) -> None:
+        self.pid = pid
+        self.read_fd = read_fd
 
 
 _pending: _Pending | None = None
@@ -70,6 +78,8 @@ def start(locate: Callable[[], Path | None]) -> bool:
 
 
 def _walk_and_send(locate: Callable[[], Path | None], read_fd: int, write_fd: int) -> None:
+    import signal
+
     status = 1
     try:
         signal.signal(signal.SIGINT, signal.SIG_DFL)  # Ctrl-C: end quietly with the parent
@@ -109,8 +119,7 @@ def take(notes_dir: Path) -> tuple[Signatures, list[str]] | None:
     except (OSError, EOFError, ValueError, TypeError):
         return None
     finally:
-        with contextlib.suppress(OSError):
-            os.close(pending.read_fd)  # already closed when it was read
+        _close(pending.read_fd)  # already closed when it was read
         _reap(pending.pid, kill=False)
 
 
@@ -120,13 +129,23 @@ def discard() -> None:
     pending, _pending = _pending, None
     if pending is None:
         return
-    with contextlib.suppress(OSError):
-        os.close(pending.read_fd)
+    _close(pending.read_fd)
     _reap(pending.pid, kill=True)
 
 
+def _close(fd: int) -> None:
+    try:  # noqa: SIM105 - contextlib is not imported before the fork
+        os.close(fd)
+    except OSError:
+        pass
+
+
 def _reap(pid: int, *, kill: bool) -> None:
-    with contextlib.suppress(OSError):
+    try:
         if kill:
+            import signal
+
             os.kill(pid, signal.SIGKILL)
         os.waitpid(pid, 0)
+    except OSError:
+        pass
