@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 
 from tilbase import launch, prefetch
+from tilbase.argv import config_option
 from tilbase.store.catalog import walk_notes
 from tilbase.store.walk import note_signatures
 
@@ -60,21 +61,18 @@ def test_it_is_taken_once_and_the_child_is_reaped(tmp_path: Path) -> None:
         os.waitpid(pending.pid, os.WNOHANG)
 
 
-def test_another_folder_gets_nothing_and_the_child_is_reaped(tmp_path: Path) -> None:
-    notes = notes_tree(tmp_path)
-    assert prefetch.start(lambda: notes)
+@pytest.mark.parametrize(
+    ("walked", "asked"), [("notes", "elsewhere"), ("elsewhere", "notes"), (None, "notes")]
+)
+def test_no_walk_of_the_asked_folder_gives_nothing_and_the_child_is_reaped(
+    tmp_path: Path, walked: str | None, asked: str
+) -> None:
+    """The child walked another folder, or found no KB: the caller walks itself."""
+    notes_tree(tmp_path)
+    assert prefetch.start(lambda: tmp_path / walked if walked else None)
     pending = prefetch._pending
     assert pending is not None
-    assert prefetch.take(tmp_path / "elsewhere") is None
-    with pytest.raises(ChildProcessError):
-        os.waitpid(pending.pid, os.WNOHANG)
-
-
-def test_no_kb_found_sends_nothing(tmp_path: Path) -> None:
-    assert prefetch.start(lambda: None)
-    pending = prefetch._pending
-    assert pending is not None
-    assert prefetch.take(tmp_path) is None
+    assert prefetch.take(tmp_path / asked) is None
     with pytest.raises(ChildProcessError):
         os.waitpid(pending.pid, os.WNOHANG)
 
@@ -135,11 +133,11 @@ def test_only_commands_that_read_first_start_a_walk(
 
 def test_the_config_option_may_follow_the_command(kb_dir: Path) -> None:
     config = str(kb_dir / "config.yaml")
-    assert launch._config_option(["log", "--config", config]) == config
-    assert launch._config_option(["--config=" + config, "log"]) == config
-    assert launch._config_option(["-c", config, "log"]) == config
-    assert launch._config_option(["log", "-c", "7"]) is None  # a command's own -c
-    assert launch._config_option(["search", "--", "--config", "x"]) is None
+    assert config_option(["log", "--config", config]) == config
+    assert config_option(["--config=" + config, "log"]) == config
+    assert config_option(["-c", config, "log"]) == config
+    assert config_option(["log", "-c", "7"]) is None  # a command's own -c
+    assert config_option(["search", "--", "--config", "x"]) is None
 
 
 def test_the_child_finds_the_kb_the_command_would_open(tmp_path: Path, kb_dir: Path) -> None:

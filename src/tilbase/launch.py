@@ -14,7 +14,7 @@ from __future__ import annotations
 import os
 import sys
 
-from tilbase.argv import command_name
+from tilbase.argv import command_name, completing, config_option
 
 TYPE_CHECKING = False  # typing itself is not imported before the fork (~3 ms)
 
@@ -36,28 +36,6 @@ _READERS = {
 }
 
 
-def _config_option(args: list[str]) -> str | None:
-    """The value of ``--config`` (``-c`` before the command), wherever the CLI accepts it."""
-    found = None
-    seen_command = False
-    position = 0
-    while position < len(args):
-        arg = args[position]
-        if arg == "--":
-            break
-        if arg == "--config" or (arg == "-c" and not seen_command):
-            if position + 1 < len(args):
-                found = args[position + 1]
-            position += 2
-            continue
-        if arg.startswith("--config="):
-            found = arg.partition("=")[2]
-        elif not arg.startswith("-"):
-            seen_command = True
-        position += 1
-    return found
-
-
 def _reads_first(args: list[str]) -> bool:
     name = command_name(args)
     if name is None:
@@ -73,7 +51,7 @@ def prefetch_walk(args: list[str]) -> bool:
     """Start the walk of the KB's notes folder in a child, when ``args`` run a reading command."""
     if os.environ.get("TILBASE_NO_PREFETCH") or not _reads_first(args):
         return False
-    if any(key.endswith("_COMPLETE") for key in os.environ):
+    if completing():
         return False  # shell completion: answered from the catalog, no walk
     import atexit
 
@@ -90,7 +68,7 @@ def notes_dir_of(args: list[str]) -> Path | None:
     try:
         from tilbase.config import existing_config, load_config
 
-        path = existing_config(_config_option(args))
+        path = existing_config(config_option(args))
         return None if path is None else load_config(path).notes_dir
     except Exception:  # the command reports a bad config itself, in its own words
         return None

@@ -16,7 +16,7 @@ from typing import Annotated, Any
 import typer  # noqa: TID251 - the CLI is where Typer lives
 from typer.core import TyperGroup  # noqa: TID251
 
-from tilbase.argv import command_name
+from tilbase.argv import command_name, completing, global_options_first
 from tilbase.cli import export, ingest, notes, search, sync, tags
 from tilbase.cli.common import CliState
 from tilbase.errors import ExitCode, TilError
@@ -32,7 +32,7 @@ class TilGroup(TyperGroup):
 
     def parse_args(self, ctx: typer.Context, args: list[str]) -> list[str]:  # type: ignore[override]
         _completion_for_named_shell(ctx, args)
-        return super().parse_args(ctx, _global_options_first(args))
+        return super().parse_args(ctx, global_options_first(args))
 
     def invoke(self, ctx: typer.Context) -> Any:  # type: ignore[override]  # a narrower Context
         try:
@@ -101,39 +101,6 @@ def _completion_for_named_shell(ctx: typer.Context, args: list[str]) -> None:
                 "Completion will take effect once you restart the terminal\n"
             )
         ctx.exit(0)
-
-
-#: Global options that take no value and may also be written after the command.
-_GLOBAL_FLAGS = ("--no-color", "--no-pager", "--debug")
-
-
-def _global_options_first(args: list[str]) -> list[str]:
-    """Move ``--config FILE`` and the global flags written after the command to the front.
-
-    ``til log --config X`` then means ``til --config X log``, as people expect.
-    Only the long forms move (``-c``/``-q`` may mean something else to a
-    command); nothing after ``--`` is touched.
-    """
-    if not args or args[0].startswith("-"):
-        return args
-    front: list[str] = []
-    rest: list[str] = []
-    position = 0
-    while position < len(args):
-        arg = args[position]
-        if arg == "--":
-            rest.extend(args[position:])
-            break
-        if arg == "--config" and position + 1 < len(args):
-            front.extend(args[position : position + 2])
-            position += 2
-            continue
-        if arg.startswith("--config=") or arg in _GLOBAL_FLAGS:
-            front.append(arg)
-        else:
-            rest.append(arg)
-        position += 1
-    return [*front, *rest]
 
 
 def _say_interrupted() -> None:
@@ -284,10 +251,8 @@ def app_for(args: list[str]) -> typer.Typer:
     completion, an unknown name, which needs the full list for its message)
     gets the whole app, so what users see is the same.
     """
-    import os
-
     name = command_name(args)
-    if name is None or any(key.endswith("_COMPLETE") for key in os.environ):
+    if name is None or completing():
         return app
     commands = [info for info in app.registered_commands if _name_of(info) == name]
     groups = [info for info in app.registered_groups if _name_of(info) == name]
