@@ -211,3 +211,47 @@ def test_a_word_in_the_prose_outranks_the_same_word_only_in_code(kb: KnowledgeBa
     ]
     write_notes(kb.config.notes_dir, notes)
     assert top_ids(kb, "rsync", n=2) == ["prose", "code"]
+
+
+def _prefix_notes() -> list[Note]:
+    return [
+        Note(
+            id="titlecase",
+            title="Digraphs have a titlecase",
+            body="Some letters have an uppercase, a lowercase and a third form.\n",
+        ),
+        Note(id="nginx-conf", title="Check nginx files", body="nginx -t reads the configuration\n"),
+        Note(id="other", title="Merge", body="a merge commit joins two histories\n"),
+        Note(id="model", title="A data model", body="a model of the data in a modern app\n"),
+    ]
+
+
+def test_a_word_finds_the_longer_words_it_begins(kb: KnowledgeBase) -> None:
+    # Regression (issue 10): "upper and lower" never found a note saying uppercase/lowercase,
+    # and "config" never found "configuration": the stemmer does not join them.
+    write_notes(kb.config.notes_dir, _prefix_notes())
+    assert top_ids(kb, "upper lower", n=1) == ["titlecase"]
+    assert top_ids(kb, "nginx config", n=1) == ["nginx-conf"]
+    assert top_ids(kb, "config", n=10) == ["nginx-conf"]
+
+
+def test_the_whole_word_outranks_a_longer_word_it_begins(kb: KnowledgeBase) -> None:
+    notes = [
+        Note(id="longer", title="Letters", body="an uppercase letter starts a sentence\n"),
+        Note(id="whole", title="Letters", body="an upper letter starts a sentence\n"),
+    ]
+    write_notes(kb.config.notes_dir, notes)
+    assert top_ids(kb, "upper", n=2) == ["whole", "longer"]
+
+
+def test_short_words_are_not_expanded(kb: KnowledgeBase) -> None:
+    # "mode" would find "model" and "modern": four-letter stems are mostly other words.
+    notes = [*_prefix_notes(), Note(id="vim-mode", title="Vim", body="normal mode\n")]
+    write_notes(kb.config.notes_dir, notes)
+    assert top_ids(kb, "mode", n=10) == ["vim-mode"]
+
+
+def test_expanded_words_are_highlighted(kb: KnowledgeBase) -> None:
+    write_notes(kb.config.notes_dir, _prefix_notes())
+    [hit] = kb.search(NoteFilter(query="config"), limit=1).hits
+    assert ("configuration", True) in hit.snippet

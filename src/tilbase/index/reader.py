@@ -20,6 +20,7 @@ from tilbase.index.manifest import SyncReport
 from tilbase.index.schema import SCORING
 from tilbase.index.spelling import suggest
 from tilbase.ordering import SortOrder
+from tilbase.query.expansion import with_prefixes
 from tilbase.query.scoring import RERANK_DEPTH, Unpruned, rerank
 from tilbase.query.syntax import FIELD_BOOSTS, ParsedQuery, parse_query
 from tilbase.store import FileStat, ScanResult
@@ -130,17 +131,19 @@ class IndexReader:
 
         def run(searcher: Any) -> Matches:
             reader = searcher.reader()
-            hits, total = ranked(searcher, parsed, filter_query, limit, sort)
+            searched = with_prefixes(parsed, reader)
+            hits, total = ranked(searcher, searched, filter_query, limit, sort)
             suggestion = suggest(parsed, reader, found_nothing=not total)
-            searched = parsed
+            corrected = False
             if suggestion is not None and correct_typos:
                 # A word in no note matches nothing: search its closest real word as well.
-                corrected = parse_query(suggestion, self.schema)
-                if corrected.fallback is None:
-                    hits, total = ranked(searcher, corrected, filter_query, limit, sort)
-                    searched = corrected
+                corrected_query = parse_query(suggestion, self.schema)
+                if corrected_query.fallback is None:
+                    searched = with_prefixes(corrected_query, reader)
+                    hits, total = ranked(searcher, searched, filter_query, limit, sort)
+                    corrected = True
             terms = highlight_terms(searched.query, reader)
-            return Matches(hits, total, terms, suggestion, corrected=searched is not parsed)
+            return Matches(hits, total, terms, suggestion, corrected=corrected)
 
         return self._read(run)
 

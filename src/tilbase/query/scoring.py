@@ -168,7 +168,11 @@ class _WeightedWord(wq.WrappingQuery):  # type: ignore[misc]  # Whoosh is untype
 
 
 def _idf(searcher: Any, query: wq.Query) -> float:
-    """The largest IDF of the terms of a free word (1.0 when it has none, e.g. a prefix)."""
+    """The largest IDF of the terms of a free word (1.0 when it has none, e.g. a prefix).
+
+    A word expanded to longer words (``query.expansion``) counts by its own terms.
+    """
+    query = getattr(query, "word", query)
     idfs = [
         searcher.idf(name, text) for name, text in query.iter_all_terms() if name in _TEXT_FIELDS
     ]
