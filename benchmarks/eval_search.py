@@ -326,7 +326,11 @@ def main() -> None:
         jobs.append((args.folder.resolve().name, args.folder, args.queries))
     known = named_sets() if args.all or args.sets else {}
     for name in known if args.all else args.sets or []:
-        jobs.append((name, *known[name]))
+        folder, tsv = known[name]
+        if not folder.is_dir():  # a corpus made on demand (benchmarks/fetch_docvault.py)
+            print(f"{name}: skipped, {folder} is missing", file=sys.stderr)
+            continue
+        jobs.append((name, folder, tsv))
     if not jobs:
         parser.error("give FOLDER QUERIES, --set NAME or --all")
     results = [

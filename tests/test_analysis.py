@@ -8,7 +8,6 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 from whoosh.analysis import (
-    STOP_WORDS,
     Filter,
     LowercaseFilter,
     StemFilter,
@@ -63,6 +62,38 @@ def test_emoji_make_no_terms() -> None:
 
 def test_english_stop_words_are_dropped() -> None:
     assert tokens_of("undo the last commit") == ["undo", "last", "commit"]
+
+
+def test_a_possessive_is_its_word() -> None:
+    # Regression (issue 10): "what's" was the words "what" and "s", and the "s" of every
+    # possessive in every note matched it.
+    assert tokens_of("the user's file, Hatch’s config, users' files") == [
+        "user",
+        "file",
+        "hatch",
+        "config",
+        "user",
+        "file",
+    ]
+    assert tokens_of("what's typed") == ["what", "type"]
+
+
+def test_common_contractions_are_stop_words_not_stray_pieces() -> None:
+    # Was "doesn" and "t", "we" and "ve": pieces that matched other notes on their own.
+    assert tokens_of("it doesn't capture; we've won’t I'm can't") == ["captur"]
+    assert {"doesn't", "won't", "we've", "i'm", "they'll", "you'd"} <= analysis.CONTRACTIONS
+
+
+def test_an_apostrophe_that_is_no_english_contraction_still_splits() -> None:
+    assert tokens_of("l'homme O'Reilly foldl' print('s')") == [
+        "l",
+        "homm",
+        "o",
+        "reilli",
+        "foldl",
+        "print",
+        "s",
+    ]
 
 
 def test_a_very_long_word_is_cut() -> None:
@@ -149,7 +180,7 @@ def _reference_chain() -> Any:
         _ReferenceTokenizer()
         | LowercaseFilter()
         | _ReferenceFold()
-        | StopFilter(stoplist=STOP_WORDS, minsize=1)
+        | StopFilter(stoplist=analysis._STOP_WORDS, minsize=1)
         | StemFilter(stemfn=analysis.STEM)
     )
 
@@ -162,7 +193,7 @@ def _stream(analyzer: Any, text: str, **options: Any) -> list[tuple[Any, ...]]:
 
 
 _MIXED = (
-    "The café's Straße: naïve os.replace, add_typer and getHTTPValue; c++ c# --dry-run "
+    "The café's Straße doesn’t we've l'homme: naïve os.replace, add_typer and getHTTPValue; c++ c# --dry-run "
     "pm2.5 東京の天気は晴れです。日本語の全文検索を試す 🎉 the THE Über über x"
 )
 

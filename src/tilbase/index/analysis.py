@@ -36,6 +36,7 @@ from whoosh.lang.porter import stem as porter_stem
 from tilbase.query.weighting import FIELD_MARK
 
 __all__ = [
+    "CONTRACTIONS",
     "FIELD_MARK",
     "MAX_TOKEN",
     "fold",
@@ -52,11 +53,14 @@ _CJK = (
     "\U00020000-\U0002fa1f"
 )
 _CJK_RUN = re.compile(f"[{_CJK}]+")
-#: A code name: words joined by . - :: (or led by dashes, or ending in ++ / #), else a word.
+#: An English possessive or contraction (``what's``, ``user’s``, ``doesn't``, ``we've``);
+#: a code name: words joined by . - :: (or led by dashes, or ending in ++ / #); else a word.
 _TOKEN = re.compile(
-    r"(?:-{1,2}(?=\w))?\w+(?:(?:\.|-|::)\w+)*(?:\+\+|#(?!\w))?"
+    r"[^\W\d_]+['’](?i:s|t|m|re|ve|ll|d)(?![\w'’])"
+    r"|(?:-{1,2}(?=\w))?\w+(?:(?:\.|-|::)\w+)*(?:\+\+|#(?!\w))?"
     rf"|{re.escape(FIELD_MARK)}[\d.]+{re.escape(FIELD_MARK)}"
 )
+_APOSTROPHE = re.compile("['’]")
 _WORD = re.compile(r"\w+")
 _CAMEL = re.compile(r"[A-Z]+(?![a-z])|[A-Z]?[a-z]+|\d+|[^\W\d_a-zA-Z]+")
 #: Letters NFKD does not take apart, folded by hand.
@@ -118,6 +122,15 @@ def _match_pieces(whole: str) -> list[tuple[str, int, int, bool]]:
     """The pieces of one token match, with spans relative to it (see ``_pieces``)."""
     if whole.isascii() and whole.isalnum() and (whole.islower() or whole[1:].islower()):
         return [(whole, 0, len(whole), True)]  # the common case: a plain word
+    apostrophe = _APOSTROPHE.search(whole)
+    if apostrophe is not None:
+        # A possessive is its word (``user's`` -> user); another contraction is one
+        # word, a stop word when it is a common one (``doesn't``, ``we've``), instead of
+        # the stray pieces ``doesn`` and ``t`` that matched notes on their own.
+        base = whole[: apostrophe.start()]
+        if whole[apostrophe.end() :].lower() == "s":
+            return _match_pieces(base)
+        return [(f"{base}'{whole[apostrophe.end() :]}", 0, len(whole), True)]
     words = list(_WORD.finditer(whole))
     compound = len(words) > 1 or len(words[0].group()) != len(whole)
     pieces = [(whole, 0, len(whole), True)] if compound else []
@@ -292,10 +305,41 @@ def _unstemmed(word: str) -> str:
     return word
 
 
-#: Whoosh's English stop words. Adding question words (how, do, does, why, what, which, my)
-#: was measured and dropped: BM25's IDF already keeps them from dominating, and "which" or
-#: "do" are sometimes the word a note is about (the ``which`` command).
-_STOP_WORDS = frozenset(STOP_WORDS)
+#: English contractions, all function words (written with ', as the tokenizer gives them).
+CONTRACTIONS = frozenset(
+    f"{word}n't"
+    for word in [
+        "are",
+        "is",
+        "was",
+        "were",
+        "has",
+        "have",
+        "had",
+        "do",
+        "does",
+        "did",
+        "wo",
+        "would",
+        "ca",
+        "could",
+        "should",
+        "must",
+        "need",
+        "sha",
+        "might",
+        "ai",
+    ]
+) | frozenset(
+    f"{word}'{ending}"
+    for word in ["i", "you", "he", "she", "it", "we", "they", "that", "there", "who", "what"]
+    for ending in ("m", "re", "ve", "ll", "d")
+    if ending != "m" or word == "i"
+)
+#: Whoosh's English stop words and the contractions. Adding question words (how, do, does,
+#: why, what, which, my) was measured and dropped: BM25's IDF already keeps them from
+#: dominating, and "which" or "do" are sometimes the word a note is about (``which``).
+_STOP_WORDS = frozenset(STOP_WORDS) | CONTRACTIONS
 
 
 #: The stemmer of every text field (changing it needs a reindex: bump SCHEMA_VERSION).
