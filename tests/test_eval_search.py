@@ -54,3 +54,16 @@ def test_ranks_count_the_first_right_entry() -> None:
     (outcome,) = es.evaluate(lambda _query: ranked, [es.Judged("q", ("log.md:25",))])
     assert outcome.rank == 2
     assert outcome.first == "log.md:1"
+
+
+def test_every_docvault_answer_is_a_page_the_fetch_script_makes() -> None:
+    queries = _SCRIPT.parent / "queries"
+    pages = set((queries / "docvault-files.txt").read_text(encoding="utf-8").split())
+    answers = [
+        path.partition(":")[0]
+        for line in (queries / "docvault.tsv").read_text(encoding="utf-8").splitlines()
+        if line.strip() and not line.startswith("#")
+        for path in line.split("\t")[1].split(",")
+    ]
+    assert len(answers) >= 60
+    assert set(answers) <= pages
