@@ -370,3 +370,32 @@ def test_the_date_parser_is_made_only_for_a_query_with_a_date_field(
     assert "date" in str(parsed.query)
     with pytest.raises(InvalidInput):
         parse_query("date:[2022-13-01 to 2022-14-01]", SCHEMA)
+
+
+def test_question_words_among_free_words_are_weighed_down_in_place() -> None:
+    from tilbase.query.syntax import FUNCTION_WEIGHT, parse_query
+
+    query = parse_query("how do i check which ubuntu release", build_schema()).query
+    boosts = {sub.text: sub.boost for sub in query.subqueries}
+    assert boosts == {
+        "how": FUNCTION_WEIGHT,
+        "do": FUNCTION_WEIGHT,
+        "i": FUNCTION_WEIGHT,
+        "check": 1.0,
+        "which": FUNCTION_WEIGHT,
+        "ubuntu": 1.0,
+        "releas": 1.0,
+    }
+    # Each keeps its place in the text: the proximity bonus pairs neighbours by it.
+    assert [sub.startchar for sub in query.subqueries] == sorted(
+        sub.startchar for sub in query.subqueries
+    )
+    assert None not in {sub.startchar for sub in query.subqueries}
+
+
+def test_a_lone_question_word_or_a_named_field_is_searched_as_typed() -> None:
+    from tilbase.query.syntax import parse_query
+
+    assert parse_query("which", build_schema()).query.boost == 1.0
+    query = parse_query("title:which ubuntu", build_schema()).query
+    assert [sub.boost for sub in query.subqueries] == [1.0, 1.0]

@@ -255,3 +255,17 @@ def test_expanded_words_are_highlighted(kb: KnowledgeBase) -> None:
     write_notes(kb.config.notes_dir, _prefix_notes())
     [hit] = kb.search(NoteFilter(query="config"), limit=1).hits
     assert ("configuration", True) in hit.snippet
+
+
+def test_words_that_frame_a_question_count_less_than_its_topic(kb: KnowledgeBase) -> None:
+    # Regression (issue 10): question words and pronouns ("which", "am", "i") are rare in
+    # technical notes, so their IDF let a note full of them outrank the one on the topic.
+    notes = [
+        Note(id="ubuntu", title="Ubuntu version", body="lsb_release -r prints the release\n"),
+        Note(id="backups", title="Backups", body="Which disk do I back up, and how?\n"),
+        *(Note(id=f"n{i}", title=f"Note {i}", body=f"about topic {i}\n") for i in range(20)),
+    ]
+    write_notes(kb.config.notes_dir, notes)
+    assert top_ids(kb, "how do i check which ubuntu release", n=2) == ["ubuntu", "backups"]
+    # Alone, a question word is searched like any word: a note about it is found.
+    assert top_ids(kb, "which", n=1) == ["backups"]

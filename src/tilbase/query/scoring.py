@@ -176,7 +176,7 @@ def _idf(searcher: Any, query: wq.Query) -> float:
     idfs = [
         searcher.idf(name, text) for name, text in query.iter_all_terms() if name in _TEXT_FIELDS
     ]
-    return float(max(idfs)) if idfs else 1.0
+    return float(max(idfs)) * float(query.boost) if idfs else 1.0
 
 
 class _WordCoordMatcher(CoordMatcher):  # type: ignore[misc]  # Whoosh is untyped

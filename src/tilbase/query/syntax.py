@@ -23,7 +23,9 @@ scoring queries in ``tilbase.query.scoring``.
 
 from __future__ import annotations
 
+import copy
 import datetime as dt
+import functools
 import re
 from dataclasses import dataclass
 from typing import Any
@@ -248,9 +250,53 @@ def parse_query(text: str, schema: Any, *, now: dt.datetime | None = None) -> Pa
                     f"date:{date_errors[0]}: not a date tilbase can read",
                     "use YYYY-MM-DD, YYYY-MM, YYYY, today or yesterday",
                 )
-            query = _exclude_negations(parsed)
+            query = soften_function_words(_exclude_negations(parsed))
             return ParsedQuery(query, canonical, proximity=proximity_query(query))
     return _fallback(text, schema, now, problem)
+
+
+#: Words that frame a question instead of naming its topic, which Whoosh's stop list keeps:
+#: question words, pronouns, auxiliary verbs. A free word among them counts
+#: ``FUNCTION_WEIGHT`` times as much (1.0: like any word).
+_FUNCTION_WORDS_TEXT = """
+    what which who whom whose why how where i me my mine myself our ours ourselves yours
+    yourself yourselves he him his himself she her hers herself its itself they them their
+    theirs themselves am was were been being has had having do does did doing would should
+    could shall might must"""
+FUNCTION_WORDS = frozenset(_FUNCTION_WORDS_TEXT.split())
+FUNCTION_WEIGHT = 0.3
+
+
+def soften_function_words(query: wq.Query) -> wq.Query:
+    """``query`` with each free function word (``which``, ``am``, ``how``) weighed down.
+
+    They are not dropped: ``which`` may be what a note is about, and a query of
+    function words alone still finds its notes.
+    """
+    if isinstance(query, wq.AndNot):  # free words NOT others (see _exclude_negations)
+        softened = copy.copy(query)
+        softened.a = soften_function_words(query.a)
+        softened.subqueries = (softened.a, query.b)
+        return softened
+    if FUNCTION_WEIGHT == 1.0 or not isinstance(query, wq.Or):
+        return query
+    stems = _function_stems()
+    words = []
+    for sub in query.subqueries:
+        if isinstance(sub, wq.Term) and sub.fieldname == SEARCH_FIELD and sub.text in stems:
+            sub = copy.copy(sub)  # keeps its place in the text (startchar), for proximity
+            sub.boost *= FUNCTION_WEIGHT
+        words.append(sub)
+    changed = copy.copy(query)
+    changed.subqueries = words
+    return changed
+
+
+@functools.cache
+def _function_stems() -> frozenset[str]:
+    from tilbase.index.analysis import STEM
+
+    return frozenset(STEM(word) for word in FUNCTION_WORDS)
 
 
 def _has_negation(query: wq.Query) -> bool:
