@@ -121,11 +121,21 @@ def test_fallback_also_searches_the_token_as_a_tag() -> None:
     assert wq.Term("tags", "c++", boost=1.5) in list(parsed.query.leaves())
 
 
-def test_neighbouring_free_words_get_a_proximity_bonus_query() -> None:
-    parsed = parse_query("undo last commit", SCHEMA, now=NOW)
-    assert str(parsed.proximity) == '(all:"undo last" OR all:"last commit")'
-    assert parse_query("undo", SCHEMA, now=NOW).proximity is None
-    assert parse_query("undo AND commit", SCHEMA, now=NOW).proximity is None
+def test_free_words_of_two_or_more_get_a_proximity_bonus() -> None:
+    from tilbase.query.proximity import near_words
+
+    near = near_words(parse_query("undo the last commit undo", SCHEMA, now=NOW).query)
+    assert near is not None
+    assert near.words == (
+        ("undo", ("undo",), 1.0),
+        ("last", ("last",), 1.0),
+        ("commit", ("commit",), 1.0),
+    )
+    assert near_words(parse_query("undo", SCHEMA, now=NOW).query) is None
+    assert near_words(parse_query("undo AND commit", SCHEMA, now=NOW).query) is None
+    negated = near_words(parse_query("undo commit NOT push", SCHEMA, now=NOW).query)
+    assert negated is not None
+    assert [word for word, _forms, _weight in negated.words] == ["undo", "commit"]
 
 
 @pytest.mark.parametrize(

@@ -7,6 +7,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from tilbase.index.analysis import text_analyzer
+from tilbase.query.proximity import WINDOW, closeness
 from tilbase.query.scoring import RERANK_DEPTH, rerank
 from tilbase.query.weighting import CODE_WEIGHT, FIELD_MARK, split_code, weighted_text
 
@@ -115,3 +116,12 @@ def test_split_code_gives_the_text_back(text: str) -> None:
     runs = split_code(text)
     assert "".join(part for part, _ in runs) == text
     assert all(part for part, _ in runs)
+
+
+def test_closeness_sums_inverse_squared_distances_within_the_window() -> None:
+    assert closeness([1], [2]) == 1.0
+    # 1-3: 2 apart, 10-11: side by side, 3-10 and 1-11: out of the window.
+    assert closeness([1, 10], [3, 11]) == pytest.approx(1 / 4 + 1)
+    assert closeness([0], [WINDOW]) == pytest.approx(1 / WINDOW**2)
+    assert closeness([0], [WINDOW + 1]) == 0.0
+    assert closeness([4], [4]) == 0.0  # the same position (a word and its own expansion)

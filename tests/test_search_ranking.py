@@ -269,3 +269,25 @@ def test_words_that_frame_a_question_count_less_than_its_topic(kb: KnowledgeBase
     assert top_ids(kb, "how do i check which ubuntu release", n=2) == ["ubuntu", "backups"]
     # Alone, a question word is searched like any word: a note about it is found.
     assert top_ids(kb, "which", n=1) == ["backups"]
+
+
+def test_notes_with_the_words_close_together_rank_first(kb: KnowledgeBase) -> None:
+    notes = [
+        Note(
+            id="apart",
+            title="Git notes",
+            body="Undo is hard. Many words sit here between them. The last thing: commit.\n",
+        ),
+        Note(
+            id="together",
+            title="Git notes",
+            body="Undo the last commit. Many words sit here after them, to even the lengths.\n",
+        ),
+        *(Note(id=f"n{i}", title=f"Note {i}", body=f"about topic {i}\n") for i in range(10)),
+    ]
+    write_notes(kb.config.notes_dir, notes)
+    assert top_ids(kb, "undo last commit", n=2) == ["together", "apart"]
+    # The bonus is part of the score shown, sorted by date as by relevance.
+    by_relevance = kb.search(NoteFilter(query="undo last commit"), limit=2).hits
+    by_date = kb.search(NoteFilter(query="undo last commit"), limit=2, sort="date").hits
+    assert {h.note.id: h.score for h in by_relevance} == {h.note.id: h.score for h in by_date}

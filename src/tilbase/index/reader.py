@@ -21,6 +21,7 @@ from tilbase.index.schema import SCORING
 from tilbase.index.spelling import suggest
 from tilbase.ordering import SortOrder
 from tilbase.query.expansion import with_prefixes
+from tilbase.query.proximity import near_words, proximity_bonus
 from tilbase.query.scoring import RERANK_DEPTH, Unpruned, rerank
 from tilbase.query.syntax import FIELD_BOOSTS, ParsedQuery, parse_query
 from tilbase.store import FileStat, ScanResult
@@ -206,10 +207,10 @@ def ranked(
         options.update(sortedby="date", reverse=True)
     results = searcher.search(query, **options)
     top = results.top_n
-    near = parsed.proximity
+    near = near_words(parsed.query)
     if sort == "relevance" and near is not None:
         docs = [doc for _score, doc in top[:RERANK_DEPTH]]
-        top = rerank(top, _scores_of(searcher, near, docs))
+        top = rerank(top, proximity_bonus(searcher, near, docs))
     shown = top[:limit]
     # Sorted by date, Whoosh gives the sort key as the "score".
     scores = {doc: score for score, doc in shown}
@@ -217,7 +218,7 @@ def ranked(
         docs = [doc for _key, doc in shown]
         scores = _scores_of(searcher, query, docs)
         if near is not None:
-            for doc, extra in _scores_of(searcher, near, docs).items():
+            for doc, extra in proximity_bonus(searcher, near, docs).items():
                 scores[doc] = scores.get(doc, 0.0) + extra
     stored = searcher.reader().stored_fields
     hits = [IndexHit(*_path_and_id(stored(doc)), _round(scores.get(doc))) for _key, doc in shown]

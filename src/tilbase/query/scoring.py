@@ -4,13 +4,12 @@
 - ``AnyWords``: free words OR-ed with a coordination bonus for notes that hold
   more of the query's IDF mass;
 - ``Unpruned``: every match scored and counted whatever the limit;
-- ``proximity_query`` / ``rerank``: a bonus for the best ``RERANK_DEPTH`` notes
-  whose neighbouring query words sit close together.
+- ``rerank``: adds a bonus (``tilbase.query.proximity``) to the best
+  ``RERANK_DEPTH`` notes and re-sorts them.
 """
 
 from __future__ import annotations
 
-import itertools
 from typing import Any
 
 from whoosh import query as wq
@@ -24,10 +23,6 @@ from tilbase.query.weighting import SEARCH_FIELD
 COORDINATION = 0.9
 #: Count each matched word by its IDF for the coordination bonus (rare words count more).
 IDF_COORDINATION = True
-#: Weight of the bonus for two neighbouring query words found close together (0: none).
-PROXIMITY = 0.5
-#: How far apart (in words) the two may be and still count as together.
-PROXIMITY_SLOP = 3
 #: How many of the best notes get the proximity bonus (and may change places).
 RERANK_DEPTH = 30
 #: Fields whose terms count for a free word's IDF.
@@ -277,34 +272,11 @@ class Unpruned(wq.WrappingQuery):  # type: ignore[misc]  # Whoosh is untyped
         return _UnprunedMatcher(self.child.matcher(searcher, context))
 
 
-# -- proximity: a bonus for the best notes where neighbouring words sit together --
-
-
-def proximity_query(query: Any) -> Any | None:
-    """The bonus query for neighbouring free words of ``query``, or None.
-
-    Only a top-level OR of free words (``AnyWords``) has one: an OR of
-    two-word phrases in the weighted field, each pair of neighbouring words
-    with ``PROXIMITY_SLOP`` words of slack, boosted by ``PROXIMITY``. It is
-    scored only for the best ``RERANK_DEPTH`` notes (see ``rerank``):
-    phrase matching on every match cost more than the rest of the search.
-    """
-    if not PROXIMITY or not isinstance(query, AnyWords):
-        return None
-    words = [q for q in query.subqueries if isinstance(q, wq.Term) and q.fieldname == SEARCH_FIELD]
-    words.sort(key=lambda q: q.startchar if q.startchar is not None else 0)
-    pairs = [
-        wq.Phrase(SEARCH_FIELD, [a.text, b.text], slop=PROXIMITY_SLOP, boost=PROXIMITY)
-        for a, b in itertools.pairwise(words)
-        if a.text != b.text
-    ]
-    if not pairs:
-        return None
-    return pairs[0] if len(pairs) == 1 else wq.Or(pairs)
+# -- re-ranking the best notes -------------------------------------------------
 
 
 def rerank(ranked: list[tuple[float, int]], bonus: dict[int, float]) -> list[tuple[float, int]]:
-    """Add each note's proximity ``bonus`` to its score and re-sort the best ``RERANK_DEPTH``.
+    """Add each note's ``bonus`` (proximity) to its score and re-sort the best ``RERANK_DEPTH``.
 
     ``ranked`` is (score, docnum) best first, every match; notes below the
     depth keep their place, so the order never depends on how many are shown.

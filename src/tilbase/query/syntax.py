@@ -37,7 +37,7 @@ from whoosh.util.times import adatetime
 from tilbase.errors import InvalidInput
 from tilbase.filters import NoteFilter
 from tilbase.model import normalize_tag
-from tilbase.query.scoring import AnyWordsGroup, BestFieldGroup, proximity_query
+from tilbase.query.scoring import AnyWordsGroup, BestFieldGroup
 from tilbase.query.weighting import FIELD_WEIGHTS, SEARCH_FIELD
 
 USER_FIELDS: dict[str, str] = {
@@ -110,8 +110,6 @@ class ParsedQuery:
     query: wq.Query
     text: str
     fallback: str | None = None
-    #: Bonus for the best notes with neighbouring words close together (query.scoring).
-    proximity: wq.Query | None = None
 
 
 @dataclass(frozen=True)
@@ -251,7 +249,7 @@ def parse_query(text: str, schema: Any, *, now: dt.datetime | None = None) -> Pa
                     "use YYYY-MM-DD, YYYY-MM, YYYY, today or yesterday",
                 )
             query = soften_function_words(_exclude_negations(parsed))
-            return ParsedQuery(query, canonical, proximity=proximity_query(query))
+            return ParsedQuery(query, canonical)
     return _fallback(text, schema, now, problem)
 
 
@@ -284,7 +282,7 @@ def soften_function_words(query: wq.Query) -> wq.Query:
     words = []
     for sub in query.subqueries:
         if isinstance(sub, wq.Term) and sub.fieldname == SEARCH_FIELD and sub.text in stems:
-            sub = copy.copy(sub)  # keeps its place in the text (startchar), for proximity
+            sub = copy.copy(sub)  # keeps its place in the text (startchar)
             sub.boost *= FUNCTION_WEIGHT
         words.append(sub)
     changed = copy.copy(query)
