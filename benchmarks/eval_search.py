@@ -282,7 +282,7 @@ def named_sets() -> dict[str, tuple[Path, Path]]:
 
 
 def tune(settings: Sequence[str]) -> None:
-    """Override module constants (``tilbase.query.scoring.PROXIMITY=0``) to compare variants.
+    """Override module constants (``tilbase.query.proximity.PROXIMITY=0``) to compare variants.
 
     Constants used at index time (field weights) need a fresh ``--cache``.
     """
@@ -317,7 +317,7 @@ def main() -> None:
         action="append",
         default=[],
         metavar="MODULE.NAME=VALUE",
-        help="override a ranking constant for this run, e.g. tilbase.query.scoring.PROXIMITY=0",
+        help="override a ranking constant for this run, e.g. tilbase.query.proximity.PROXIMITY=0",
     )
     args = parser.parse_args()
     tune(args.tune)

@@ -67,3 +67,18 @@ def test_every_docvault_answer_is_a_page_the_fetch_script_makes() -> None:
     ]
     assert len(answers) >= 60
     assert set(answers) <= pages
+
+
+def test_every_awsnotes_answer_is_in_a_service_the_fetch_script_takes() -> None:
+    spec = importlib.util.spec_from_file_location(
+        "fetch_heldout", _SCRIPT.parent / "fetch_heldout.py"
+    )
+    assert spec is not None
+    assert spec.loader is not None
+    fetch = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(fetch)
+    lines = (_SCRIPT.parent / "queries" / "awsnotes.tsv").read_text(encoding="utf-8").splitlines()
+    answers = [path for line in lines if line.strip() for path in line.split("\t")[1].split(",")]
+    assert len(lines) == 40
+    assert {path.split("/")[0] for path in answers} <= set(fetch.AWS_SERVICES)
+    assert all(path.endswith(".md") for path in answers)
