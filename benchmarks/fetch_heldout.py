@@ -36,11 +36,37 @@ DOCVAULT_SOURCES = {
     "pip": ("pip", "26.3", "docs/html"),
 }
 AWSCLI = ("awscli", "1.46.3")
-AWS_SERVICES = (
-    "acm autoscaling cloudformation cloudfront cloudtrail cloudwatch configure dynamodb ec2 ecr "
-    "ecs efs eks elbv2 events iam kms lambda logs organizations rds route53 s3 s3api "
-    "secretsmanager sns sqs ssm sts"
-).split()
+AWS_SERVICES = [
+    "acm",
+    "autoscaling",
+    "cloudformation",
+    "cloudfront",
+    "cloudtrail",
+    "cloudwatch",
+    "configure",
+    "dynamodb",
+    "ec2",
+    "ecr",
+    "ecs",
+    "efs",
+    "eks",
+    "elbv2",
+    "events",
+    "iam",
+    "kms",
+    "lambda",
+    "logs",
+    "organizations",
+    "rds",
+    "route53",
+    "s3",
+    "s3api",
+    "secretsmanager",
+    "sns",
+    "sqs",
+    "ssm",
+    "sts",
+]
 
 
 def sdist(name: str, version: str, into: Path) -> Path:
