@@ -279,3 +279,12 @@ def test_search_date_options_follow_the_kb_date_order(
     else:
         assert result.exit_code == 1
         assert result.stderr.startswith("error: --since: '11/25/2022' is not a real date")
+
+
+@pytest.mark.parametrize("sort", ["relevance", "date"])
+def test_several_words_in_an_empty_kb_find_nothing_without_an_error(run: Run, sort: str) -> None:
+    # Regression: Whoosh's IDF took log(0) with no notes: "math domain error", exit 1.
+    result = run("search", "click abort", "--sort", sort)
+    assert result.exit_code == 0, result.stderr
+    assert "no notes match 'click abort'" in result.stderr
+    assert run("search", "click abort", "--json").stdout.strip() == "[]"

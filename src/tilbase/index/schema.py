@@ -24,9 +24,25 @@ from tilbase.query.weighting import SEARCH_FIELD, SEARCH_FIELD_B, weighted_text
 SCHEMA_VERSION = 5
 INDEX_NAME = "MAIN"
 # MANIFEST_NAME = "tilbase-manifest.json"
+
+
+class _BM25F(BM25F):  # type: ignore[misc]  # Whoosh is untyped
+    """Whoosh's BM25F, whose IDF does not fail on an index with no documents."""
+
+    def idf(self, searcher: Any, fieldname: str, text: str) -> float:
+        """Whoosh's IDF, ``log(N / (n + 1)) + 1``; 1.0 while there are no notes.
+
+        Whoosh takes the log of 0 there: searching two words in an empty KB
+        failed with "math domain error".
+        """
+        if not searcher.get_parent().doc_count_all():
+            return 1.0
+        return float(super().idf(searcher, fieldname, text))
+
+
 #: BM25F with a lower length normalisation for titles (short, and all about the note);
 #: the weighted field's parts are length-normalised at index time (query.weighting).
-SCORING = BM25F(B=0.75, K1=1.2, title_B=0.5, **{f"{SEARCH_FIELD}_B": SEARCH_FIELD_B})
+SCORING = _BM25F(B=0.75, K1=1.2, title_B=0.5, **{f"{SEARCH_FIELD}_B": SEARCH_FIELD_B})
 
 # -- schema and documents ----------------------------------------------------------
 
