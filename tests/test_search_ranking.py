@@ -291,3 +291,22 @@ def test_notes_with_the_words_close_together_rank_first(kb: KnowledgeBase) -> No
     by_relevance = kb.search(NoteFilter(query="undo last commit"), limit=2).hits
     by_date = kb.search(NoteFilter(query="undo last commit"), limit=2, sort="date").hits
     assert {h.note.id: h.score for h in by_relevance} == {h.note.id: h.score for h in by_date}
+
+
+def test_the_proximity_bonus_reaches_notes_in_every_index_segment(kb: KnowledgeBase) -> None:
+    # Notes added after the first search land in new segments: their positions are read
+    # through each segment's own reader (document numbers offset per segment).
+    filler = [Note(id=f"n{i}", title=f"Note {i}", body=f"about topic {i}\n") for i in range(10)]
+    apart = Note(
+        id="apart", title="Git notes", body="Undo is hard. Many words here. The last: commit.\n"
+    )
+    write_notes(kb.config.notes_dir, [*filler, apart])
+    assert top_ids(kb, "undo last commit", n=1) == ["apart"]
+    together = Note(id="together", title="Git notes", body="Undo the last commit. Many words.\n")
+    write_notes(kb.config.notes_dir, [together])
+    assert top_ids(kb, "undo last commit", n=2) == ["together", "apart"]
+    from whoosh import index
+
+    from tilbase.index.schema import INDEX_NAME
+
+    assert len(index.open_dir(str(kb.config.index_dir), indexname=INDEX_NAME)._segments()) > 1
