@@ -132,6 +132,18 @@ def test_known_words_get_no_suggestion(fixture_kb: KnowledgeBase, query: str) ->
     assert fixture_kb.search(NoteFilter(query=query)).suggestion is None
 
 
+def test_a_word_is_never_corrected_to_a_two_letter_word(kb: KnowledgeBase) -> None:
+    # Regression: "cap a lambda" became "ca a lambda" (ca from --ca-bundle), searched as well.
+    notes = [
+        Note(id="bundle", title="CA bundle", body="pass --ca-bundle to trust a private ca\n"),
+        Note(id="lambda", title="Lambda", body="reserved concurrency for a lambda\n"),
+    ]
+    write_notes(kb.config.notes_dir, notes)
+    result = kb.search(NoteFilter(query="cap a lambda"))
+    assert result.suggestion is None
+    assert [hit.note.id for hit in result.hits] == ["lambda"]
+
+
 def test_did_you_mean_is_printed_on_stderr(run: Run, kb_dir: Path) -> None:
     write_notes(kb_dir / "notes")
     typo = run("search", "kedor")

@@ -46,6 +46,10 @@ def suggest(parsed: ParsedQuery, reader: Any, *, found_nothing: bool) -> str | N
     return text
 
 
+#: The shortest word offered as a correction (the shortest word that gets one is 3 letters).
+MIN_SUGGESTION = 3
+
+
 def _closest_word(reader: Any, word: str, *, lenient: bool) -> str | None:
     """The most frequent indexed word one slip away, or None.
 
@@ -60,10 +64,12 @@ def _closest_word(reader: Any, word: str, *, lenient: bool) -> str | None:
         for leaf, _offset in reader.leaf_readers():
             candidates.update(leaf.terms_within("spell", word, maxdist, prefix=prefix))
         candidates.discard(word)
+        # Two-letter words (ca, io, ok) are abbreviations, not what a longer word was meant as.
         good = {
             c
             for c in candidates
-            if is_plausible_typo(word, c, lenient=lenient) or (maxdist == 2 and long_word)
+            if len(c) >= MIN_SUGGESTION
+            and (is_plausible_typo(word, c, lenient=lenient) or (maxdist == 2 and long_word))
         }
         if good:
             return max(sorted(good), key=lambda c: reader.doc_frequency("spell", c))
