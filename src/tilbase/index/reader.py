@@ -22,7 +22,7 @@ from tilbase.index.spelling import suggest
 from tilbase.ordering import SortOrder
 from tilbase.query.expansion import with_prefixes
 from tilbase.query.proximity import near_words, proximity_bonus
-from tilbase.query.scoring import RERANK_DEPTH, Unpruned, rerank
+from tilbase.query.scoring import RERANK_DEPTH, Unpruned, matchers_at, rerank
 from tilbase.query.syntax import FIELD_BOOSTS, ParsedQuery, parse_query
 from tilbase.store import FileStat, ScanResult
 
@@ -244,24 +244,9 @@ def _scores_of(searcher: Any, query: wq.Query, docnums: Iterable[int]) -> dict[i
     costs little next to the search that found them; a score is the one the
     same query gets in a relevance search.
     """
-    subsearchers = searcher.subsearchers or [(searcher, 0)]
-    ends = [offset for _sub, offset in subsearchers[1:]] + [searcher.doc_count_all()]
     context = searcher.context()
-    wanted = sorted(docnums)
-    scores: dict[int, float] = {}
-    for (sub, offset), end in zip(subsearchers, ends, strict=True):
-        mine = [doc - offset for doc in wanted if offset <= doc < end]
-        if not mine:
-            continue
-        matcher = query.matcher(sub, context)
-        for local in mine:
-            if matcher.is_active() and matcher.id() < local:
-                matcher.skip_to(local)
-            if not matcher.is_active():
-                break
-            if matcher.id() == local:
-                scores[local + offset] = float(matcher.score())
-    return scores
+    found = matchers_at(searcher, docnums, lambda sub: query.matcher(sub, context))
+    return {doc: float(matcher.score()) for doc, matcher in found}
 
 
 def quietly(action: Callable[[], _T]) -> tuple[_T, None] | tuple[None, str]:

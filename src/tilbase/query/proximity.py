@@ -23,6 +23,7 @@ from typing import Any
 
 from whoosh import query as wq
 
+from tilbase.query.scoring import matchers_at
 from tilbase.query.weighting import SEARCH_FIELD
 
 __all__ = ["PROXIMITY", "WINDOW", "NearWords", "near_words", "proximity_bonus"]
@@ -67,24 +68,16 @@ def near_words(query: wq.Query) -> NearWords | None:
 
 
 def _positions(searcher: Any, text: str, docnums: Sequence[int]) -> dict[int, list[int]]:
-    """Where ``text`` is in the weighted field of each of ``docnums`` (sorted) that has it."""
-    found: dict[int, list[int]] = {}
-    subsearchers = searcher.subsearchers or [(searcher, 0)]
-    ends = [offset for _sub, offset in subsearchers[1:]] + [searcher.doc_count_all()]
-    for (sub, offset), end in zip(subsearchers, ends, strict=True):
-        mine = [doc - offset for doc in docnums if offset <= doc < end]
+    """Where ``text`` is in the weighted field of each of ``docnums`` that has it."""
+
+    def postings(sub: Any) -> Any | None:
         reader = sub.reader()
-        if not mine or (SEARCH_FIELD, text) not in reader:
-            continue
-        matcher = reader.postings(SEARCH_FIELD, text)
-        for local in mine:
-            if matcher.is_active() and matcher.id() < local:
-                matcher.skip_to(local)
-            if not matcher.is_active():
-                break
-            if matcher.id() == local:
-                found[local + offset] = list(matcher.value_as("positions"))[:MAX_POSITIONS]
-    return found
+        return reader.postings(SEARCH_FIELD, text) if (SEARCH_FIELD, text) in reader else None
+
+    return {
+        doc: list(matcher.value_as("positions"))[:MAX_POSITIONS]
+        for doc, matcher in matchers_at(searcher, docnums, postings)
+    }
 
 
 def closeness(first: Sequence[int], second: Sequence[int]) -> float:

@@ -10,6 +10,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable, Iterator
 from typing import Any
 
 from whoosh import query as wq
@@ -273,6 +274,32 @@ class Unpruned(wq.WrappingQuery):  # type: ignore[misc]  # Whoosh is untyped
 
 
 # -- re-ranking the best notes -------------------------------------------------
+
+
+def matchers_at(
+    searcher: Any, docnums: Iterable[int], make: Callable[[Any], Any | None]
+) -> Iterator[tuple[int, Any]]:
+    """``(docnum, matcher)`` for each of ``docnums`` that ``make``'s matcher matches.
+
+    ``make`` gets one segment's searcher and returns a matcher (or None when the
+    segment has nothing for it); each segment's matcher skips straight to the
+    wanted documents, so a few of them cost little next to a search.
+    """
+    subsearchers = searcher.subsearchers or [(searcher, 0)]
+    ends = [offset for _sub, offset in subsearchers[1:]] + [searcher.doc_count_all()]
+    wanted = sorted(docnums)
+    for (sub, offset), end in zip(subsearchers, ends, strict=True):
+        mine = [doc - offset for doc in wanted if offset <= doc < end]
+        matcher = make(sub) if mine else None
+        if matcher is None:
+            continue
+        for local in mine:
+            if matcher.is_active() and matcher.id() < local:
+                matcher.skip_to(local)
+            if not matcher.is_active():
+                break
+            if matcher.id() == local:
+                yield local + offset, matcher
 
 
 def rerank(ranked: list[tuple[float, int]], bonus: dict[int, float]) -> list[tuple[float, int]]:
