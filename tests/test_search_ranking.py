@@ -144,6 +144,19 @@ def test_a_word_is_never_corrected_to_a_two_letter_word(kb: KnowledgeBase) -> No
     assert [hit.note.id for hit in result.hits] == ["lambda"]
 
 
+
+def test_a_question_word_no_note_holds_is_not_corrected(kb: KnowledgeBase) -> None:
+    # Regression: "when did it last make a call" was searched as "when dir it ...", and
+    # "dir" (a real word in the notes) counted in full where "did" counted 0.3.
+    notes = [
+        Note(id="dir", title="Listing", body="dir lists a folder; use it on windows\n"),
+        Note(id="last-used", title="Access key last used", body="when a key last made a call\n"),
+    ]
+    write_notes(kb.config.notes_dir, notes)
+    result = kb.search(NoteFilter(query="when did it last make a call"))
+    assert result.suggestion is None
+    assert not result.corrected
+    assert [hit.note.id for hit in result.hits] == ["last-used"]
 def test_did_you_mean_is_printed_on_stderr(run: Run, kb_dir: Path) -> None:
     write_notes(kb_dir / "notes")
     typo = run("search", "kedor")

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from tilbase.query.syntax import (
+    FUNCTION_WORDS,
     ParsedQuery,
     query_words,
 )
@@ -28,6 +29,10 @@ def suggest(parsed: ParsedQuery, reader: Any, *, found_nothing: bool) -> str | N
         # A long "word" (pasted text, a hash) is no typo, and the edit-distance search
         # over the index grows with its length: 5,000 characters took seconds.
         if not 3 <= len(lowered) <= MAX_SUGGEST_LENGTH or not lowered.isalpha():
+            continue
+        # "when did it" is English, not a slip for "dir": a question word no note
+        # holds is left alone (its correction would be searched at full weight).
+        if lowered in FUNCTION_WORDS:
             continue
         if any(
             reader.doc_frequency(name, word.analysed) for name in (SEARCH_FIELD, "title", "body")
