@@ -21,7 +21,7 @@ from whoosh.qparser.syntax import DisMaxGroup
 from tilbase.query.weighting import SEARCH_FIELD
 
 #: How much a note gains for matching more of the free words (Whoosh's OrGroup factor).
-COORDINATION = 0.9
+COORDINATION = 0.6
 #: Count each matched word by its IDF for the coordination bonus (rare words count more).
 IDF_COORDINATION = True
 #: How many of the best notes get the proximity bonus (and may change places).
