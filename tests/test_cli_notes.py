@@ -316,6 +316,22 @@ def test_init_message_escapes_rich_markup_in_the_folder(tmp_path: Path, run: Run
     )
 
 
+def test_init_in_the_current_folder_suggests_plain_til_add(
+    tmp_path: Path, run: Run, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Found trying it in a terminal: `til init` in a folder said to run
+    # `til --config config.yaml add ...`, a flag that only works where it is not needed.
+    target = tmp_path / "til"
+    target.mkdir()
+    monkeypatch.chdir(target)
+    monkeypatch.delenv("TILBASE_CONFIG", raising=False)
+    result = run("init", config=False)
+    assert result.exit_code == 0, result.stderr
+    assert result.stderr.endswith("Add a note with: til add 'what I learned'\n")
+    assert run("add", "found without a flag", config=False).exit_code == 0
+    assert len(list((target / "notes").glob("*.md"))) == 1
+
+
 def test_rm_moves_the_note_to_the_trash(run: Run, kb_dir: Path) -> None:
     note_id = run("add", "to be removed").stdout.strip()
     result = run("rm", note_id)

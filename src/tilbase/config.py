@@ -372,6 +372,15 @@ def _config_above(cwd: Path | None) -> Path | None:
     return None
 
 
+def found_without_flag(config_path: Path, env: Mapping[str, str] | None = None) -> bool:
+    """Whether ``til`` run here without ``--config`` would use ``config_path``."""
+    env = os.environ if env is None else env
+    if env.get("TILBASE_CONFIG"):
+        return False
+    found = _config_above(None)
+    return found is not None and found.resolve() == config_path.resolve()
+
+
 def enclosing_kb(folder: Path) -> Path | None:
     """The config file of a KB that ``folder`` would be nested in (in it or above it), if any."""
     start = folder.expanduser().resolve()

@@ -60,7 +60,7 @@ def init(
       til init ~/til
       til init            (the current folder)
     """
-    from tilbase.config import enclosing_kb, init_kb
+    from tilbase.config import enclosing_kb, found_without_flag, init_kb
     from tilbase.errors import ConfigError
     from tilbase.render import escape, info
 
@@ -84,7 +84,9 @@ def init(
         target = target_of(load_config(config_path))
         init_repository(target.root, target.ignored, notes_dir=target.notes_dir)
         info("It is a git repository: sync it with `til sync --remote URL`")
-    command = f"til --config {shlex.quote(str(config_path))} add 'what I learned'"
+    # Inside the new KB `til` finds it on its own; elsewhere it needs to be told where.
+    flag = "" if found_without_flag(config_path) else f"--config {shlex.quote(str(config_path))} "
+    command = f"til {flag}add 'what I learned'"
     info(f"Add a note with: {escape(command)}")
 
 
