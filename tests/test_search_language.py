@@ -98,9 +98,9 @@ def test_a_very_long_word_gets_no_typo_search(
     looked_up: list[str] = []
     closest = tilbase.index.spelling._closest_word
 
-    def spy(reader: object, word: str, *, lenient: bool) -> str | None:
+    def spy(reader: object, word: str, *, lenient: bool, swaps_only: bool = False) -> str | None:
         looked_up.append(word)
-        return closest(reader, word, lenient=lenient)
+        return closest(reader, word, lenient=lenient, swaps_only=swaps_only)
 
     monkeypatch.setattr(tilbase.index.spelling, "_closest_word", spy)
     result = world_kb.search(NoteFilter(query="q" * 5000), limit=10)

@@ -144,6 +144,26 @@ def test_a_word_is_never_corrected_to_a_two_letter_word(kb: KnowledgeBase) -> No
     assert [hit.note.id for hit in result.hits] == ["lambda"]
 
 
+def test_a_short_word_is_taken_as_meant_unless_two_letters_are_swapped(
+    kb: KnowledgeBase,
+) -> None:
+    # Regression: "cdn still serving old images" was searched with "cdb" as well, and
+    # "cap a lambda" with "chap": in a short word one letter more, less or changed is
+    # usually another real word. Two letters swapped (gti) is still a typo.
+    notes = [
+        Note(id="cdb", title="Debugging with cdb", body="cdb is the console debugger\n"),
+        Note(id="images", title="Stale images", body="old images served after a deploy\n"),
+        Note(id="rebase", title="Git rebase", body="git rebase onto main\n"),
+    ]
+    write_notes(kb.config.notes_dir, notes)
+    result = kb.search(NoteFilter(query="cdn serving old images"))
+    assert result.suggestion is None
+    assert [hit.note.id for hit in result.hits] == ["images"]
+    swapped = kb.search(NoteFilter(query="gti rebase"))
+    assert swapped.suggestion == "git rebase"
+    # A query that finds nothing still gets any one-letter correction.
+    assert kb.search(NoteFilter(query="cdn")).suggestion == "cdb"
+
 
 def test_a_question_word_no_note_holds_is_not_corrected(kb: KnowledgeBase) -> None:
     # Regression: "when did it last make a call" was searched as "when dir it ...", and
@@ -157,6 +177,8 @@ def test_a_question_word_no_note_holds_is_not_corrected(kb: KnowledgeBase) -> No
     assert result.suggestion is None
     assert not result.corrected
     assert [hit.note.id for hit in result.hits] == ["last-used"]
+
+
 def test_did_you_mean_is_printed_on_stderr(run: Run, kb_dir: Path) -> None:
     write_notes(kb_dir / "notes")
     typo = run("search", "kedor")

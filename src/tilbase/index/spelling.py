@@ -40,7 +40,11 @@ def suggest(parsed: ParsedQuery, reader: Any, *, found_nothing: bool) -> str | N
             continue
         if reader.doc_frequency("spell", lowered):
             continue
-        best = _closest_word(reader, lowered, lenient=found_nothing)
+        # One letter added, dropped or replaced turns a short word into another real
+        # word (cap/chap, bad/baf, cdn/cdb, site/sit): unless the query found nothing,
+        # a short word is taken as meant, save for two letters swapped (teh, gti).
+        swaps_only = not found_nothing and len(lowered) < SHORT_WORD
+        best = _closest_word(reader, lowered, lenient=found_nothing, swaps_only=swaps_only)
         if best is not None:
             replacements.append((word.start, word.end, best))
     if not replacements:
@@ -53,13 +57,15 @@ def suggest(parsed: ParsedQuery, reader: Any, *, found_nothing: bool) -> str | N
 
 #: The shortest word offered as a correction (the shortest word that gets one is 3 letters).
 MIN_SUGGESTION = 3
+#: Words shorter than this get only swapped letters corrected while the query finds notes.
+SHORT_WORD = 5
 
 
-def _closest_word(reader: Any, word: str, *, lenient: bool) -> str | None:
+def _closest_word(reader: Any, word: str, *, lenient: bool, swaps_only: bool = False) -> str | None:
     """The most frequent indexed word one slip away, or None.
 
     ``lenient`` (the query found nothing): any one edit, and any two for words
-    of six letters or more.
+    of six letters or more. ``swaps_only``: only two neighbouring letters swapped.
     """
     long_word = lenient and len(word) >= 6
     # People rarely get the first letter wrong: unless the query found nothing, keep it.
@@ -75,6 +81,7 @@ def _closest_word(reader: Any, word: str, *, lenient: bool) -> str | None:
             for c in candidates
             if len(c) >= MIN_SUGGESTION
             and (is_plausible_typo(word, c, lenient=lenient) or (maxdist == 2 and long_word))
+            and (not swaps_only or _is_swap(word, c))
         }
         if good:
             return max(sorted(good), key=lambda c: reader.doc_frequency("spell", c))
@@ -94,6 +101,17 @@ def _neighbouring_keys(a: str, b: str) -> bool:
         return False
     (row_a, x_a), (row_b, x_b) = _KEY_PLACES[a], _KEY_PLACES[b]
     return abs(row_a - row_b) <= 1 and abs(x_a - x_b) <= 1
+
+
+def _is_swap(typed: str, word: str) -> bool:
+    """True when ``word`` is ``typed`` with two neighbouring letters swapped."""
+    if len(typed) != len(word):
+        return False
+    diffs = [i for i, (a, b) in enumerate(zip(typed, word, strict=True)) if a != b]
+    if len(diffs) != 2 or diffs[1] != diffs[0] + 1:
+        return False
+    i, j = diffs
+    return typed[i] == word[j] and typed[j] == word[i]
 
 
 def is_plausible_typo(typed: str, word: str, *, lenient: bool = False) -> bool:
