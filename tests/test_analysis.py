@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import pytest
@@ -17,7 +18,7 @@ from whoosh.analysis import (
 )
 
 from tilbase.index import analysis
-from tilbase.index.analysis import MAX_TOKEN, fold, text_analyzer, tokens_of
+from tilbase.index.analysis import MAX_TOKEN, WORD_PART_WEIGHT, fold, text_analyzer, tokens_of
 from tilbase.query.weighting import FIELD_MARK, weighted_text
 
 
@@ -46,6 +47,28 @@ def test_code_names_are_kept_whole_and_split() -> None:
     assert tokens_of("c++")[0] == "c++"
     assert tokens_of("--dry-run")[:3] == ["--dry-run", "dry", "run"]
     assert tokens_of("pm2.5")[0] == "pm2.5"
+
+
+def test_a_part_of_a_camel_or_snake_word_counts_half() -> None:
+    # JSON keys in command output ("UnhealthyThresholdCount") matched "unhealthy" as
+    # fully as a sentence saying it; the parts of dotted or hyphenated names count in full.
+    def boosts(text: str) -> list[tuple[str, float]]:
+        return [(t.text, t.boost) for t in text_analyzer()(text, boosts=True)]
+
+    assert boosts("UnhealthyCount") == [
+        ("unhealthycount", 1.0),
+        ("unhealthi", WORD_PART_WEIGHT),
+        ("count", WORD_PART_WEIGHT),
+    ]
+    assert boosts("add_typer") == [
+        ("add_typer", 1.0),
+        ("add", WORD_PART_WEIGHT),
+        ("typer", WORD_PART_WEIGHT),
+    ]
+    assert boosts("os.replace") == [("os.replac", 1.0), ("os", 1.0), ("replac", 1.0)]
+    # A camelCase word inside a dotted name: its parts are parts of a word.
+    assert boosts("ix.getValue")[-2:] == [("get", WORD_PART_WEIGHT), ("valu", WORD_PART_WEIGHT)]
+    assert WORD_PART_WEIGHT < 1.0
 
 
 def test_cjk_runs_become_character_pairs() -> None:
@@ -147,14 +170,21 @@ class _ReferenceTokenizer(Tokenizer):  # type: ignore[misc]
     ):
         token = Token(positions, chars, removestops=removestops, mode=mode, **kwargs)
         boost, pos = 1.0, start_pos - 1
+        words: list[tuple[int, int]] = []
         for text, start, end, new in analysis._pieces(value):
             if text.startswith(FIELD_MARK):
                 boost = float(text.strip(FIELD_MARK) or 1)
                 continue
             if new or pos < start_pos:
                 pos += 1
+            inside = [
+                (s, e) for s, e in words if s <= start and end <= e and (s, e) != (start, end)
+            ]
+            if re.fullmatch(r"\w+", text):
+                words.append((start, end))
             token.text = text[:MAX_TOKEN]
-            token.boost, token.stopped = boost, False
+            token.boost = boost * (analysis.WORD_PART_WEIGHT if inside else 1.0)
+            token.stopped = False
             if keeporiginal:
                 token.original = token.text
             if positions:

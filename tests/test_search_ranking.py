@@ -144,6 +144,24 @@ def test_a_word_is_never_corrected_to_a_two_letter_word(kb: KnowledgeBase) -> No
     assert [hit.note.id for hit in result.hits] == ["lambda"]
 
 
+def test_a_word_said_on_its_own_outranks_the_same_word_inside_a_json_key(
+    kb: KnowledgeBase,
+) -> None:
+    # On the AWS CLI recipes, "why is my target showing unhealthy" found pages of JSON
+    # output ("UnhealthyThresholdCount") before the page saying "unhealthy". Two notes
+    # alike but for that: with the parts of a camelCase word counting in full they tied.
+    notes = [
+        Note(id="json-key", title="Health", body='{"UnhealthyCount": 2}\n'),
+        Note(id="prose", title="Health", body="unhealthy: 2\n"),
+    ]
+    write_notes(kb.config.notes_dir, notes)
+    hits = kb.search(NoteFilter(query="unhealthy"), limit=2).hits
+    assert [hit.note.id for hit in hits] == ["prose", "json-key"]
+    assert hits[0].score is not None
+    assert hits[1].score is not None
+    assert hits[0].score > hits[1].score
+
+
 def test_a_short_word_is_taken_as_meant_unless_two_letters_are_swapped(
     kb: KnowledgeBase,
 ) -> None:

@@ -21,7 +21,7 @@ from tilbase.query.keys import (
 from tilbase.query.weighting import SEARCH_FIELD, SEARCH_FIELD_B, weighted_text
 
 #: Bump when the schema or what goes into it changes: older indexes are rebuilt.
-SCHEMA_VERSION = 5
+SCHEMA_VERSION = 6
 INDEX_NAME = "MAIN"
 # MANIFEST_NAME = "tilbase-manifest.json"
 
