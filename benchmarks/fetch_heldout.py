@@ -1,9 +1,9 @@
-"""Make the held-out collections that the ``docvault`` and ``awsnotes`` query sets are judged on.
+"""Make the held-out collections that the docvault, awsnotes and cheatnotes sets are judged on.
 
-    python benchmarks/fetch_heldout.py               # -> ../heldout/docvault, ../heldout/awsnotes
-    python benchmarks/eval_search.py --set docvault --set awsnotes
+    python benchmarks/fetch_heldout.py    # -> ../heldout/{docvault,awsnotes,cheatnotes}
+    python benchmarks/eval_search.py --set docvault --set awsnotes --set cheatnotes
 
-Both are taken unchanged from source distributions on PyPI (pinned below) and
+All three are taken unchanged from source distributions on PyPI (pinned below) and
 are not copied into this repository. Their queries were written by reading the
 notes, before any search was run on them, and were never tuned on.
 
@@ -15,6 +15,14 @@ notes, before any search was run on them, and were never tuned on.
   (``awscli/examples/SERVICE/*.rst``: one short how-to per command, a bold
   "To ..." line, the command, its output), each saved with a ``.md`` name so
   ``til import`` reads it as a note; queries in ``benchmarks/queries/awsnotes.tsv``.
+- ``cheatnotes``: 193 of the command-line cheat sheets bundled with ``cheat``
+  2.5.1 (``cheat/cheatsheets/TOOL``: terse tips, each a ``# To ...`` comment
+  line followed by the command), listed in
+  ``benchmarks/queries/cheatnotes-files.txt`` (only ``r2``, a 155 KB option
+  reference rather than tips, left out), each saved unchanged as ``TOOL.md``.
+  Its ``#`` comment lines read as headings, so ``til import`` splits most sheets
+  into one note a tip; a query's answer ``TOOL.md`` matches any note of that
+  sheet. Queries in ``benchmarks/queries/cheatnotes.tsv``.
 """
 
 from __future__ import annotations
@@ -36,6 +44,8 @@ DOCVAULT_SOURCES = {
     "pip": ("pip", "26.3", "docs/html"),
 }
 AWSCLI = ("awscli", "1.46.3")
+CHEAT = ("cheat", "2.5.1")
+CHEAT_FILES = REPO / "benchmarks" / "queries" / "cheatnotes-files.txt"
 AWS_SERVICES = [
     "acm",
     "autoscaling",
@@ -126,11 +136,25 @@ def make_awsnotes(target: Path, downloads: Path) -> int:
     return count
 
 
+def make_cheatnotes(target: Path, downloads: Path) -> int:
+    """Unpack the listed cheat sheets of ``cheat`` into ``target`` as .md files."""
+    name, version = CHEAT
+    wanted = [line for line in CHEAT_FILES.read_text(encoding="utf-8").splitlines() if line]
+    target.mkdir(parents=True, exist_ok=True)
+    with tarfile.open(sdist(name, version, downloads)) as archive:
+        for sheet in wanted:
+            member = archive.extractfile(f"{name}-{version}/cheat/cheatsheets/{sheet}")
+            if member is None:
+                raise SystemExit(f"{name} {version} has no cheat/cheatsheets/{sheet}")
+            (target / f"{sheet}.md").write_bytes(member.read())
+    return len(wanted)
+
+
 def main() -> None:
-    """Make both collections (or the one named)."""
+    """Make all three collections (or the one named)."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--into", type=Path, default=REPO.parent / "heldout")
-    parser.add_argument("--only", choices=("docvault", "awsnotes"))
+    parser.add_argument("--only", choices=("docvault", "awsnotes", "cheatnotes"))
     parser.add_argument("--downloads", type=Path, help="where sdists are (or go)")
     args = parser.parse_args()
     downloads = args.downloads or Path(tempfile.mkdtemp(prefix="heldout-"))
@@ -141,6 +165,9 @@ def main() -> None:
     if args.only in (None, "awsnotes"):
         count = make_awsnotes(args.into / "awsnotes", downloads)
         print(f"{count} notes in {args.into / 'awsnotes'}")
+    if args.only in (None, "cheatnotes"):
+        count = make_cheatnotes(args.into / "cheatnotes", downloads)
+        print(f"{count} sheets in {args.into / 'cheatnotes'}")
 
 
 if __name__ == "__main__":
