@@ -26,6 +26,7 @@ from tilbase.query import (
     tag_keys,
     topic_keys,
 )
+from tilbase.query.weighting import SEARCH_FIELD
 
 SCHEMA = build_schema()
 NOW = dt.datetime(2024, 5, 10, 12, 0)
@@ -97,7 +98,6 @@ def test_query_is_read_as_written(typed: str, expected: str) -> None:
 FALLBACKS: list[tuple[str, str, str]] = [
     ("c++ + 1", "c 1", "'+' in '+'"),
     ("foo:bar", "foo bar", "'foo:' is not a field"),
-    ("http://example.org", "http example org", "'http:' is not a field"),
     ('"unbalanced quote', "unbalanced quote", "unbalanced quote"),
     ("(python OR gil", "python or gil", "unbalanced parenthesis"),
     ("date:[2022 to 2023", "date 2022 to 2023", "unbalanced bracket"),
@@ -114,6 +114,33 @@ def test_unreadable_queries_fall_back_to_plain_words(typed: str, words: str, rea
     assert parsed.fallback is not None
     assert reason in parsed.fallback
     assert parsed.text == words
+
+
+@pytest.mark.parametrize(
+    ("typed", "text", "code_name"),
+    [
+        ("bash: ./deploy.sh: Permission denied", "bash ./deploy.sh Permission denied", "deploy.sh"),
+        ("fatal: not a git repository", "fatal not a git repository", None),
+        ("WARNING: UNPROTECTED PRIVATE KEY FILE", "WARNING UNPROTECTED PRIVATE KEY FILE", None),
+        ("see http://example.org", "see http//example.org", "example.org"),
+    ],
+)
+def test_a_pasted_error_message_is_read_as_words_not_fields(
+    typed: str, text: str, code_name: str | None
+) -> None:
+    # Regression: "bash:" read as an unknown field sent the whole query to the plain-words
+    # fallback, with a note about fields, and lost code names such as deploy.sh.
+    parsed = parse_query(typed, SCHEMA, now=NOW)
+    assert parsed.fallback is None
+    assert parsed.text == text
+    if code_name is not None:
+        assert wq.Term(SEARCH_FIELD, code_name) in list(parsed.query.leaves())
+
+
+def test_colons_of_fields_and_inside_quotes_are_kept() -> None:
+    assert str(parse_query("tag:python", SCHEMA, now=NOW).query) == "tags:python"
+    assert parse_query('"bash: oops" x', SCHEMA, now=NOW).text == '"bash: oops" x'
+    assert parse_query("titel:foo", SCHEMA, now=NOW).fallback is not None
 
 
 def test_fallback_also_searches_the_token_as_a_tag() -> None:

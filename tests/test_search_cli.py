@@ -135,6 +135,14 @@ def test_unparseable_query_falls_back_with_a_note(
     assert "Traceback" not in result.stderr
 
 
+def test_a_pasted_error_message_gets_no_note_about_fields(run: Run, notes_dir: Path) -> None:
+    result = run("search", "fatal: not a git repository", "--json")
+    assert result.exit_code == 0
+    json.loads(result.stdout)
+    assert "not a field" not in result.stderr
+    assert "as plain words" not in result.stderr
+
+
 def test_unbalanced_quote_still_finds_the_word(run: Run, notes_dir: Path) -> None:
     hits = json.loads(run("search", '"kedro', "--json").stdout)
     assert "2022-11-14-what-is-kedro" in {h["id"] for h in hits}

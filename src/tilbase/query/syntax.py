@@ -148,6 +148,26 @@ def find_problem(text: str) -> str | None:
     return None
 
 
+#: A colon that ends a word (followed by a space or the end) or starts a URL's ``//``.
+_PROSE_COLON = re.compile(r"(?<=[^\s:]):(?=\s|$|//)")
+
+
+def prose_colons(text: str) -> str:
+    """``text`` without the colons of prose: ``bash: ./deploy.sh: Permission denied``.
+
+    A field is written against its value (``tag:python``). A colon followed by
+    a space ends a pasted error message's prefix (``umount:``, ``WARNING:``,
+    ``fatal:``, ``./deploy.sh:``); it was read as an unknown field and sent the
+    whole query to the plain-words fallback, which loses code names such as
+    ``deploy.sh``. Colons inside quotes are left alone.
+    """
+    outside = _outside_quotes(text)  # a colon inside quotes is blanked there
+    colons = [m.start() for m in _PROSE_COLON.finditer(text) if outside[m.start()] == ":"]
+    for colon in reversed(colons):
+        text = text[:colon] + text[colon + 1 :]
+    return text
+
+
 def _outside_quotes(text: str) -> str:
     """``text`` with every double-quoted span blanked out (lengths kept)."""
     return re.sub(r'"[^"]*"', lambda m: " " * len(m.group(0)), text)
@@ -228,6 +248,7 @@ def parse_query(text: str, schema: Any, *, now: dt.datetime | None = None) -> Pa
     ``date:`` value that is not a real date.
     """
     now = now or dt.datetime.now()
+    text = prose_colons(text)
     problem = find_problem(text)
     if problem is None:
         canonical = _canonical_fields(text)
