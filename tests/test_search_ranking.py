@@ -132,16 +132,40 @@ def test_known_words_get_no_suggestion(fixture_kb: KnowledgeBase, query: str) ->
     assert fixture_kb.search(NoteFilter(query=query)).suggestion is None
 
 
-def test_a_word_is_never_corrected_to_a_two_letter_word(kb: KnowledgeBase) -> None:
-    # Regression: "cap a lambda" became "ca a lambda" (ca from --ca-bundle), searched as well.
-    notes = [
-        Note(id="bundle", title="CA bundle", body="pass --ca-bundle to trust a private ca\n"),
-        Note(id="lambda", title="Lambda", body="reserved concurrency for a lambda\n"),
-    ]
+# Regressions: real words searched as other real words. "cap a lambda" became "ca a
+# lambda" (ca from --ca-bundle); "when did it last make a call" became "when dir it ...",
+# and "dir" counted in full where the question word "did" counts 0.3.
+NOT_CORRECTED = [
+    (
+        "cap a lambda",
+        [
+            Note(id="bundle", title="CA bundle", body="pass --ca-bundle to trust a private ca\n"),
+            Note(id="lambda", title="Lambda", body="reserved concurrency for a lambda\n"),
+        ],
+        ["lambda"],
+    ),
+    (
+        "when did it last make a call",
+        [
+            Note(id="dir", title="Listing", body="dir lists a folder; use it on windows\n"),
+            Note(
+                id="last-used", title="Access key last used", body="when a key last made a call\n"
+            ),
+        ],
+        ["last-used"],
+    ),
+]
+
+
+@pytest.mark.parametrize(("query", "notes", "found"), NOT_CORRECTED)
+def test_a_real_word_is_not_corrected_to_another(
+    kb: KnowledgeBase, query: str, notes: list[Note], found: list[str]
+) -> None:
     write_notes(kb.config.notes_dir, notes)
-    result = kb.search(NoteFilter(query="cap a lambda"))
+    result = kb.search(NoteFilter(query=query))
     assert result.suggestion is None
-    assert [hit.note.id for hit in result.hits] == ["lambda"]
+    assert not result.corrected
+    assert [hit.note.id for hit in result.hits] == found
 
 
 def test_a_word_said_on_its_own_outranks_the_same_word_inside_a_json_key(
@@ -181,20 +205,6 @@ def test_a_short_word_is_taken_as_meant_unless_two_letters_are_swapped(
     assert swapped.suggestion == "git rebase"
     # A query that finds nothing still gets any one-letter correction.
     assert kb.search(NoteFilter(query="cdn")).suggestion == "cdb"
-
-
-def test_a_question_word_no_note_holds_is_not_corrected(kb: KnowledgeBase) -> None:
-    # Regression: "when did it last make a call" was searched as "when dir it ...", and
-    # "dir" (a real word in the notes) counted in full where "did" counted 0.3.
-    notes = [
-        Note(id="dir", title="Listing", body="dir lists a folder; use it on windows\n"),
-        Note(id="last-used", title="Access key last used", body="when a key last made a call\n"),
-    ]
-    write_notes(kb.config.notes_dir, notes)
-    result = kb.search(NoteFilter(query="when did it last make a call"))
-    assert result.suggestion is None
-    assert not result.corrected
-    assert [hit.note.id for hit in result.hits] == ["last-used"]
 
 
 def test_did_you_mean_is_printed_on_stderr(run: Run, kb_dir: Path) -> None:
