@@ -127,8 +127,7 @@ def is_plausible_typo(typed: str, word: str, *, lenient: bool = False) -> bool:
         return False
     diffs = [i for i, (a, b) in enumerate(zip(typed, word, strict=True)) if a != b]
     if len(diffs) == 2:
-        i, j = diffs
-        return j == i + 1 and typed[i] == word[j] and typed[j] == word[i]
+        return _is_swap(typed, word)
     if len(diffs) == 1:
         i = diffs[0]
         return lenient or _neighbouring_keys(typed[i], word[i])

@@ -162,10 +162,7 @@ def prose_colons(text: str) -> str:
     ``deploy.sh``. Colons inside quotes are left alone.
     """
     outside = _outside_quotes(text)  # a colon inside quotes is blanked there
-    colons = [m.start() for m in _PROSE_COLON.finditer(text) if outside[m.start()] == ":"]
-    for colon in reversed(colons):
-        text = text[:colon] + text[colon + 1 :]
-    return text
+    return _PROSE_COLON.sub(lambda m: "" if outside[m.start()] == ":" else ":", text)
 
 
 def _outside_quotes(text: str) -> str:
